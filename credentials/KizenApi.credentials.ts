@@ -1,0 +1,139 @@
+import type {
+	IAuthenticateGeneric,
+	IAuthenticateRuleResponseCode,
+	IAuthenticateRuleResponseSuccessBody,
+	Icon,
+	ICredentialTestRequest,
+	ICredentialType,
+	INodeProperties,
+} from 'n8n-workflow';
+
+import { BASE_URL_EXPRESSION, KIZEN_ENVIRONMENTS } from '../nodes/Kizen/transport/baseUrl';
+
+const WHERE_TO_FIND = 'In Kizen: your profile avatar → My Profile → API Connections tab.';
+
+// n8n checks these in order; the first that matches decides the message the user sees.
+const testRules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
+	{
+		type: 'responseCode',
+		properties: {
+			value: 401,
+			message:
+				'Kizen refused these credentials (401). Check that the API Key, User ID and Business ID are all copied from the same user’s My Profile → API Connections tab, and that the environment is the one that user signs in to.',
+		},
+	},
+	{
+		type: 'responseCode',
+		properties: {
+			value: 403,
+			message:
+				'The credentials are valid but this Kizen user may not use the API (403). Ask a Kizen admin to give the user’s role the "Standard API Keys" permission.',
+		},
+	},
+	{
+		type: 'responseCode',
+		properties: {
+			value: 404,
+			message:
+				'This host has no Kizen API (404 on /api/custom-objects). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com.',
+		},
+	},
+	{
+		// A web page (for example the UI host) answers 200 with HTML, which has no `results`.
+		type: 'responseSuccessBody',
+		properties: {
+			key: 'results',
+			value: undefined,
+			message:
+				'This host answered with a web page, not the Kizen API. Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the app you sign in to.',
+		},
+	},
+];
+
+export class KizenApi implements ICredentialType {
+	name = 'kizenApi';
+
+	displayName = 'Kizen API';
+
+	icon: Icon = { light: 'file:../icons/kizen.svg', dark: 'file:../icons/kizen.dark.svg' };
+
+	documentationUrl = 'https://developer.kizen.com/';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Environment',
+			name: 'environment',
+			type: 'options',
+			default: 'production',
+			options: [
+				{ name: 'Production', value: 'production', description: KIZEN_ENVIRONMENTS.production },
+				{
+					name: 'Production FMO',
+					value: 'productionFmo',
+					description: KIZEN_ENVIRONMENTS.productionFmo,
+				},
+				{ name: 'Custom URL', value: 'custom', description: 'Another Kizen host, such as staging' },
+			],
+			description: 'The Kizen environment your account lives in. Most accounts use Production.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. https://app.go.kizen.com',
+			description:
+				'The Kizen API host, without /api. Use the app host (https://app.go.kizen.com), not the web address you sign in at.',
+			displayOptions: { show: { environment: ['custom'] } },
+		},
+		{
+			displayName: 'Business ID',
+			name: 'businessId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
+			description: `The business (account) ID, a UUID. ${WHERE_TO_FIND}`,
+		},
+		{
+			displayName: 'User ID',
+			name: 'userId',
+			type: 'string',
+			default: '',
+			required: true,
+			placeholder: 'e.g. 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d',
+			description: `The ID of the Kizen user the key belongs to, a UUID. The node acts with that user’s permissions. ${WHERE_TO_FIND}`,
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: `The user’s API key. ${WHERE_TO_FIND} The user’s role needs the "Standard API Keys" permission.`,
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: {
+			headers: {
+				'X-API-KEY': '={{$credentials.apiKey}}',
+				'X-USER-ID': '={{$credentials.userId}}',
+				'X-BUSINESS-ID': '={{$credentials.businessId}}',
+			},
+		},
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: BASE_URL_EXPRESSION,
+			url: '/api/custom-objects',
+			qs: { page_size: 1 },
+			method: 'GET',
+		},
+		rules: testRules as IAuthenticateRuleResponseCode[],
+	};
+}
