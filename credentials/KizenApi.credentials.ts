@@ -1,6 +1,5 @@
 import type {
 	IAuthenticateGeneric,
-	IAuthenticateRuleResponseCode,
 	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
@@ -12,43 +11,39 @@ import { BASE_URL_EXPRESSION, KIZEN_ENVIRONMENTS } from '../nodes/Kizen/transpor
 
 const WHERE_TO_FIND = 'In Kizen: your profile avatar → My Profile → API Connections tab.';
 
-// n8n checks these in order; the first that matches decides the message the user sees.
-const testRules: Array<IAuthenticateRuleResponseCode | IAuthenticateRuleResponseSuccessBody> = [
-	{
-		type: 'responseCode',
-		properties: {
-			value: 401,
-			message:
-				'Kizen refused these credentials (401). Check that the API Key, User ID and Business ID are all copied from the same user’s My Profile → API Connections tab, and that the environment is the one that user signs in to.',
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 403,
-			message:
-				'The credentials are valid but this Kizen user may not use the API (403). Ask a Kizen admin to give the user’s role the "Standard API Keys" permission.',
-		},
-	},
-	{
-		type: 'responseCode',
-		properties: {
-			value: 404,
-			message:
-				'This host has no Kizen API (404 on /api/custom-objects). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com.',
-		},
-	},
-	{
-		// A web page (for example the UI host) answers 200 with HTML, which has no `results`.
-		type: 'responseSuccessBody',
-		properties: {
-			key: 'results',
-			value: undefined,
-			message:
-				'This host answered with a web page, not the Kizen API. Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the app you sign in to.',
-		},
-	},
+const CHECK_CREDENTIALS =
+	'Check that the API Key, User ID and Business ID are all copied from the same user’s My Profile → API Connections tab in Kizen, and that the environment is the one that user signs in to.';
+
+/**
+ * The test reads Kizen's answer whatever its status (`ignoreHttpStatusErrors`), so these rules can
+ * say what is wrong: n8n 2.8 drops the status code of a failed test request, and status-code rules
+ * never fire there. n8n applies the rules in order and reports the first that matches.
+ */
+const testRules: IAuthenticateRuleResponseSuccessBody[] = [
+	rule('code', 'missing_business_context', `Kizen did not accept the business context (401 missing_business_context). ${CHECK_CREDENTIALS}`),
+	rule('code', 'authentication_failed', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
+	rule('code', 'not_authenticated', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
+	rule(
+		'code',
+		'permission_denied',
+		'The credentials are valid but this Kizen user may not use the API (403). Ask a Kizen admin to give the user’s role the "Standard API Keys" permission.',
+	),
+	rule(
+		'detail',
+		'Not found.',
+		'This host has no Kizen API (404 on /api/custom-objects). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com.',
+	),
+	// Anything else without Kizen's object list: a web page (the UI host, a proxy), or an error.
+	rule(
+		'results',
+		undefined,
+		'This host did not answer like the Kizen API (no object list came back). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the web app you sign in to.',
+	),
 ];
+
+function rule(key: string, value: unknown, message: string): IAuthenticateRuleResponseSuccessBody {
+	return { type: 'responseSuccessBody', properties: { key, value, message } };
+}
 
 export class KizenApi implements ICredentialType {
 	name = 'kizenApi';
@@ -133,7 +128,8 @@ export class KizenApi implements ICredentialType {
 			url: '/api/custom-objects',
 			qs: { page_size: 1 },
 			method: 'GET',
+			ignoreHttpStatusErrors: true,
 		},
-		rules: testRules as IAuthenticateRuleResponseCode[],
+		rules: testRules,
 	};
 }

@@ -1,0 +1,58 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** A Kizen object (`GET /api/custom-objects/{id}`), the parts the node uses. */
+export interface KizenObject {
+	id: string;
+	name: string;
+	object_name: string;
+	entity_name?: string;
+	is_custom?: boolean;
+}
+
+export interface KizenFieldOption {
+	id: string;
+	code?: string;
+	name: string;
+}
+
+/** A field definition (`GET /api/custom-objects/{id}/fields`). */
+export interface KizenField {
+	id: string;
+	name: string;
+	display_name: string;
+	field_type: string;
+	is_required?: boolean;
+	is_read_only?: boolean;
+	is_hidden?: boolean;
+	options?: KizenFieldOption[];
+	relation?: { cardinality?: string; related_object?: { id?: string; name?: string } } | null;
+}
+
+/** An object with its fields, indexed the ways the node looks them up. */
+export interface ObjectSchema {
+	object: KizenObject;
+	fields: KizenField[];
+	byApiName: Map<string, KizenField>;
+	byId: Map<string, KizenField>;
+	/** `email` for Contacts, `name` for every other object. */
+	identifierFieldName: string;
+}
+
+/** One entry of an upsert's `fields` array. */
+export interface FieldWrite extends IDataObject {
+	id: string;
+}
+
+export interface KizenResponse {
+	/** 0 when no HTTP answer came (see `networkCode`). */
+	statusCode: number;
+	body: unknown;
+	requestId?: string;
+	retryAfter?: string;
+	/** How many attempts the transport made to get this answer. */
+	attempts?: number;
+	/** Why no answer came: ECONNRESET, ETIMEDOUT, ECONNREFUSED... */
+	networkCode?: string;
+}
+
+export const CONTACTS_OBJECT = 'client_client';

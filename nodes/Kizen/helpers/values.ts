@@ -1,0 +1,350 @@
+/**
+ * The one value-conversion module: a rule per Kizen field type that turns what an n8n item holds
+ * (strings from a spreadsheet, numbers, booleans, Luxon or JS dates, option labels) into the form
+ * Kizen's API accepts (KIZEN-API.md, "Value formats"). A rule either returns the value to send or
+ * says what form it expected; the caller turns that into a per-item error naming the field.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import type { FieldWrite, KizenField, KizenFieldOption, ObjectSchema } from './interfaces';
+import { isWritable } from './schema';
+
+export type Conversion = { value: unknown; problem?: undefined } | { problem: string };
+
+export type EmptyValues = 'skip' | 'clear';
+export type MultiValueMode = 'replace' | 'add' | 'remove';
+
+export const SINGLE_CHOICE_TYPES = new Set([
+	'dropdown',
+	'radio',
+	'status',
+	'selector',
+	'choices',
+	'yesnomaybe',
+]);
+export const MULTI_CHOICE_TYPES = new Set(['checkboxes', 'dynamictags']);
+const TEXT_MAX_LENGTH = 255;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const E164 = /^\+[1-9]\d{6,14}$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const INTEGER = /^[+-]?\d+(\.0+)?$/;
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+const ISO_DATETIME =
+	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
+
+export function isRelationshipMany(field: KizenField): boolean {
+	const cardinality = field.relation?.cardinality ?? '';
+	return field.field_type === 'relationship' && /to_many$/.test(cardinality);
+}
+
+/** Fields that hold a list and so accept Kizen's `add_values` / `remove_values`. */
+export function isMultiValue(field: KizenField): boolean {
+	return (
+		MULTI_CHOICE_TYPES.has(field.field_type) ||
+		field.field_type === 'files' ||
+		isRelationshipMany(field)
+	);
+}
+
+export function isEmptyValue(value: unknown): boolean {
+	return (
+		value === undefined ||
+		value === null ||
+		(typeof value === 'string' && value.trim() === '') ||
+		(Array.isArray(value) && value.length === 0)
+	);
+}
+
+/** Converts one non-empty value for `field`. */
+export function convertValue(field: KizenField, raw: unknown): Conversion {
+	const type = field.field_type;
+	if (SINGLE_CHOICE_TYPES.has(type)) return toChoice(field, raw);
+	if (MULTI_CHOICE_TYPES.has(type)) {
+		// A label that itself contains a comma ("Sales, EMEA") is one choice, not two.
+		if (typeof raw === 'string' && findOption(field.options ?? [], raw.trim())) {
+			return each([raw], (part) => toChoice(field, part));
+		}
+		return each(raw, (part) => toChoice(field, part));
+	}
+	switch (type) {
+		case 'text':
+			return toText(raw, TEXT_MAX_LENGTH);
+		case 'longtext':
+		case 'wysiwyg':
+			return toText(raw);
+		case 'email':
+			return matching(toText(raw, TEXT_MAX_LENGTH), EMAIL, 'an email address, e.g. jane@example.com');
+		case 'phonenumber':
+			return toPhone(raw);
+		case 'timezone':
+			return toTimezone(raw);
+		case 'integer':
+		case 'rating':
+			return toNumber(raw, true);
+		case 'decimal':
+		case 'money':
+			return toNumber(raw, false);
+		case 'checkbox':
+			return toBoolean(raw);
+		case 'date':
+			return toDate(raw, false);
+		case 'datetime':
+			return toDate(raw, true);
+		case 'relationship':
+			return isRelationshipMany(field) ? each(raw, toRecordRef) : toRecordRef(raw);
+		case 'team_selector':
+			return toUuid(raw, 'a team member (employee) ID, a UUID');
+		case 'files':
+			return each(raw, (part) => toText(part));
+		default:
+			// A type Kizen added after this node was written: send the value as the user gave it.
+			return { value: raw };
+	}
+}
+
+export interface FieldWriteOptions {
+	emptyValues: EmptyValues;
+	multiValueMode: MultiValueMode;
+	/** Auto-map: input keys that are not writable fields are ignored rather than refused. */
+	ignoreUnknownKeys: boolean;
+}
+
+/** A value the user gave that cannot be sent; the operation reports it for the item. */
+export interface ValueProblem {
+	field?: KizenField;
+	key: string;
+	value: unknown;
+	problem: string;
+}
+
+/**
+ * Turns `{apiName: value}` into Kizen's `fields` array, keyed by field **id** (name-keyed writes
+ * to Contacts can be refused). Returns the first problem instead when a value cannot be sent.
+ */
+export function toFieldWrites(
+	schema: ObjectSchema,
+	values: IDataObject,
+	options: FieldWriteOptions,
+): { writes: FieldWrite[]; problem?: undefined } | { problem: ValueProblem } {
+	const writes: FieldWrite[] = [];
+	for (const [key, raw] of Object.entries(values)) {
+		const field = schema.byApiName.get(key) ?? schema.byId.get(key);
+		if (!field || !isWritable(field)) {
+			if (options.ignoreUnknownKeys) continue;
+			const problem = field
+				? 'this field is read-only or hidden in Kizen and cannot be written'
+				: `the object "${schema.object.name}" has no such field. Refresh the field list (Fields → ⋯ → Refresh Field List)`;
+			return { problem: { field, key, value: raw, problem } };
+		}
+		if (isEmptyValue(raw)) {
+			// Clearing the record's identifier would orphan it; Kizen refuses it anyway.
+			if (options.emptyValues === 'clear' && field.name !== schema.identifierFieldName) {
+				writes.push({ id: field.id, value: null });
+			}
+			continue;
+		}
+		const converted = convertValue(field, raw);
+		if (converted.problem !== undefined) {
+			return { problem: { field, key, value: raw, problem: converted.problem } };
+		}
+		const valueKey =
+			isMultiValue(field) && options.multiValueMode !== 'replace'
+				? `${options.multiValueMode}_values`
+				: 'value';
+		writes.push({ id: field.id, [valueKey]: converted.value } as FieldWrite);
+	}
+	return { writes };
+}
+
+/** The text of a problem: `"Lead Score" cannot take "abc": expected a whole number, e.g. 42`. */
+export function describeProblem({ field, key, value, problem }: ValueProblem): string {
+	const name = field ? `"${field.display_name}" (${field.name})` : `"${key}"`;
+	return `${name} cannot take ${preview(value)}: ${problem}`;
+}
+
+function preview(value: unknown): string {
+	const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
+	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+function safeJson(value: unknown): string {
+	try {
+		return JSON.stringify(value) ?? String(value);
+	} catch {
+		return String(value);
+	}
+}
+
+// ---- the rules --------------------------------------------------------------------------------
+
+function toText(raw: unknown, maxLength?: number): Conversion {
+	if (typeof raw === 'number' || typeof raw === 'boolean') raw = String(raw);
+	if (typeof raw !== 'string') return { problem: 'expected text' };
+	if (maxLength !== undefined && raw.length > maxLength) {
+		return {
+			problem: `expected at most ${maxLength} characters, got ${raw.length}. Shorten it, or store it in a long text field`,
+		};
+	}
+	return { value: raw };
+}
+
+function matching(conversion: Conversion, pattern: RegExp, expected: string): Conversion {
+	if (conversion.problem !== undefined) return conversion;
+	const text = String(conversion.value).trim();
+	return pattern.test(text) ? { value: text } : { problem: `expected ${expected}` };
+}
+
+function toPhone(raw: unknown): Conversion {
+	if (typeof raw !== 'string') {
+		return { problem: 'expected a phone number in E.164 form as text, e.g. +13125550100' };
+	}
+	// People write +1 (312) 555-0100; Kizen wants +13125550100.
+	const compact = raw.trim().replace(/[\s().-]/g, '');
+	return E164.test(compact)
+		? { value: compact }
+		: { problem: 'expected a phone number in E.164 form: + country code and number, e.g. +13125550100' };
+}
+
+function toTimezone(raw: unknown): Conversion {
+	if (typeof raw !== 'string' || !raw.trim()) {
+		return { problem: 'expected an IANA time zone name, e.g. America/Chicago' };
+	}
+	try {
+		new Intl.DateTimeFormat('en-US', { timeZone: raw.trim() });
+		return { value: raw.trim() };
+	} catch {
+		return { problem: 'expected an IANA time zone name, e.g. America/Chicago' };
+	}
+}
+
+function toNumber(raw: unknown, integer: boolean): Conversion {
+	const expected = integer ? 'a whole number, e.g. 42' : 'a number, e.g. 1250.50 (no currency sign or thousands separator)';
+	let value: number | undefined;
+	if (typeof raw === 'number') value = raw;
+	else if (typeof raw === 'string' && (integer ? INTEGER : DECIMAL).test(raw.trim())) value = Number(raw.trim());
+	if (value === undefined || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+		return { problem: `expected ${expected}` };
+	}
+	return { value };
+}
+
+function toBoolean(raw: unknown): Conversion {
+	if (typeof raw === 'boolean') return { value: raw };
+	const text = String(raw).trim().toLowerCase();
+	if (text === 'true' || text === '1') return { value: true };
+	if (text === 'false' || text === '0') return { value: false };
+	return { problem: 'expected true or false (or 1 / 0)' };
+}
+
+interface LuxonLike {
+	isValid: boolean;
+	toISO(): string | null;
+	toISODate(): string | null;
+}
+
+function isLuxon(raw: unknown): raw is LuxonLike {
+	const candidate = raw as LuxonLike | null;
+	return (
+		typeof candidate === 'object' &&
+		candidate !== null &&
+		typeof candidate.toISO === 'function' &&
+		typeof candidate.toISODate === 'function'
+	);
+}
+
+function isJsDate(raw: unknown): raw is Date {
+	return Object.prototype.toString.call(raw) === '[object Date]';
+}
+
+/**
+ * Dates: `YYYY-MM-DD`. Datetimes: ISO-8601 in UTC. Accepts ISO strings, Luxon DateTimes (n8n's
+ * `$now`, `DateTime.fromISO`), JS Dates and Unix timestamps (seconds, or milliseconds when ≥ 1e11).
+ * A datetime string without an offset is read as UTC, since the item carries no time zone.
+ */
+function toDate(raw: unknown, withTime: boolean): Conversion {
+	const expected = withTime
+		? 'expected a date and time: ISO-8601 like 2026-03-01T14:30:00Z, a Luxon or JS date, or a Unix timestamp'
+		: 'expected a date: YYYY-MM-DD like 2026-03-01, an ISO date-time, a Luxon or JS date, or a Unix timestamp';
+	if (isLuxon(raw)) {
+		const text = raw.isValid ? (withTime ? raw.toISO() : raw.toISODate()) : null;
+		return text ? { value: text } : { problem: expected };
+	}
+	let instant: Date | undefined;
+	if (isJsDate(raw)) instant = raw;
+	else if (typeof raw === 'number') instant = new Date(Math.abs(raw) < 1e11 ? raw * 1000 : raw);
+	else if (typeof raw === 'string') {
+		const text = raw.trim();
+		if (/^\d{9,13}$/.test(text)) return toDate(Number(text), withTime);
+		const match = ISO_DATETIME.exec(text);
+		if (!match || !isRealDate(match[1])) return { problem: expected };
+		if (!withTime) return { value: match[1] };
+		const [, day, time = '00:00', offset = 'Z'] = match;
+		instant = new Date(`${day}T${time}${offset.toUpperCase()}`);
+	}
+	if (!instant || Number.isNaN(instant.getTime())) return { problem: expected };
+	const iso = instant.toISOString();
+	return { value: withTime ? iso : iso.slice(0, 10) };
+}
+
+function isRealDate(day: string): boolean {
+	const match = ISO_DATE.exec(day);
+	if (!match) return false;
+	const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
+	const check = new Date(Date.UTC(year, month - 1, date));
+	return check.getUTCMonth() === month - 1 && check.getUTCDate() === date;
+}
+
+/** A choice by label, code or option id (labels and codes case-insensitively) → `{id}`. */
+function toChoice(field: KizenField, raw: unknown): Conversion {
+	const options = field.options ?? [];
+	let wanted: string | undefined;
+	if (typeof raw === 'string' || typeof raw === 'number') wanted = String(raw).trim();
+	else if (typeof raw === 'boolean' && field.field_type === 'yesnomaybe') wanted = raw ? 'yes' : 'no';
+	else if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+		const { id, code, name } = raw as IDataObject;
+		wanted = [id, code, name].find((part) => typeof part === 'string') as string | undefined;
+	}
+	const option = wanted === undefined ? undefined : findOption(options, wanted);
+	if (option) return { value: { id: option.id } };
+	const valid = options.map((choice) => choice.name).join(', ');
+	return { problem: `expected one of the field's choices: ${valid || '(none defined in Kizen)'}` };
+}
+
+function findOption(options: KizenFieldOption[], wanted: string): KizenFieldOption | undefined {
+	const lower = wanted.toLowerCase();
+	return (
+		options.find((option) => option.id === wanted) ??
+		options.find((option) => option.name.toLowerCase() === lower) ??
+		options.find((option) => (option.code ?? '').toLowerCase() === lower)
+	);
+}
+
+function toUuid(raw: unknown, expected: string): Conversion {
+	const candidate =
+		raw && typeof raw === 'object' && !Array.isArray(raw) ? (raw as IDataObject).id : raw;
+	return typeof candidate === 'string' && UUID.test(candidate.trim())
+		? { value: candidate.trim() }
+		: { problem: `expected ${expected}` };
+}
+
+function toRecordRef(raw: unknown): Conversion {
+	const id = toUuid(raw, 'a related record ID (a UUID) or an object with an id');
+	return id.problem !== undefined ? id : { value: { id: id.value } };
+}
+
+/** A list rule: an array, or a comma-separated string, converted element by element. */
+function each(raw: unknown, rule: (part: unknown) => Conversion): Conversion {
+	const parts = Array.isArray(raw)
+		? raw
+		: typeof raw === 'string'
+			? raw.split(',').map((part) => part.trim()).filter(Boolean)
+			: [raw];
+	const values: unknown[] = [];
+	for (const part of parts) {
+		const converted = rule(part);
+		if (converted.problem !== undefined) return converted;
+		values.push(converted.value);
+	}
+	return { value: values };
+}

@@ -1,0 +1,61 @@
+import type {
+	FieldType,
+	ILoadOptionsFunctions,
+	ResourceMapperField,
+	ResourceMapperFields,
+} from 'n8n-workflow';
+
+import type { KizenField, ObjectSchema } from '../helpers/interfaces';
+import { isWritable, SchemaCache } from '../helpers/schema';
+import { isRelationshipMany, MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES } from '../helpers/values';
+import { KizenClient } from '../transport';
+
+/** Kizen field types → n8n mapper types (the value-conversion module does the real conversion). */
+const TYPE_MAP: Record<string, FieldType> = {
+	integer: 'number',
+	decimal: 'number',
+	money: 'number',
+	rating: 'number',
+	checkbox: 'boolean',
+	date: 'dateTime',
+	datetime: 'dateTime',
+	files: 'array',
+};
+
+/** The object's writable fields for the Fields mapper, keyed by API name. */
+export async function getFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const object = this.getNodeParameter('object', undefined, { extractValue: true }) as string;
+	if (!object) return { fields: [] };
+	const client = await KizenClient.create(this);
+	const schema = await new SchemaCache(this, client).get(String(object));
+	return { fields: schema.fields.filter(isWritable).map((field) => toMapperField(schema, field)) };
+}
+
+function toMapperField(schema: ObjectSchema, field: KizenField): ResourceMapperField {
+	const isIdentifier = field.name === schema.identifierFieldName;
+	const mapped: ResourceMapperField = {
+		id: field.name,
+		displayName: isIdentifier
+			? `${field.display_name} (optional: Lookup Value sets it on create)`
+			: field.display_name,
+		// The lookup value supplies the identifier, so the mapper never demands it.
+		required: Boolean(field.is_required) && !isIdentifier,
+		defaultMatch: false,
+		canBeUsedToMatch: false,
+		display: true,
+		type: mapperType(field),
+	};
+	if (SINGLE_CHOICE_TYPES.has(field.field_type)) {
+		mapped.options = (field.options ?? []).map((option) => ({
+			name: option.name,
+			value: option.name,
+		}));
+	}
+	return mapped;
+}
+
+function mapperType(field: KizenField): FieldType {
+	if (SINGLE_CHOICE_TYPES.has(field.field_type)) return 'options';
+	if (MULTI_CHOICE_TYPES.has(field.field_type) || isRelationshipMany(field)) return 'array';
+	return TYPE_MAP[field.field_type] ?? 'string';
+}

@@ -1,0 +1,142 @@
+/** Types for kizen-simulator.cjs (test infrastructure). */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface KizenCredentials {
+	apiKey: string;
+	userId: string;
+	businessId: string;
+}
+
+export interface RequestInfo {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	headers: IncomingHttpHeaders;
+	body: any;
+	seq: number;
+}
+
+export interface LoggedRequest extends RequestInfo {
+	/** null when the socket was dropped */
+	status: number | null;
+	requestId: string;
+	/** fault kind, 'rate_limit' when throttled, else null */
+	fault: 'status' | 'drop' | 'slow' | 'html' | 'rate_limit' | null;
+	receivedAt: number;
+}
+
+export interface FaultMatch {
+	method?: string;
+	path?: string | RegExp;
+	predicate?: (info: RequestInfo) => boolean;
+}
+
+interface FaultCommon {
+	match?: FaultMatch;
+	times?: number;
+	everyNth?: number;
+	probability?: number;
+	/** PRNG seed for `probability` (default fixed) */
+	seed?: number;
+}
+
+export type FaultSpec = FaultCommon &
+	(
+		| { kind: 'status'; status: number; retryAfter?: string; body?: any }
+		| { kind: 'drop'; when?: 'before' | 'after' }
+		| { kind: 'slow'; delayMs?: number; when?: 'before' | 'after' }
+		| { kind: 'html'; status?: number }
+	);
+
+export interface FaultHandle {
+	readonly hits: number;
+	remove(): void;
+}
+
+export interface RateLimit {
+	perSecond: number;
+	burst?: number;
+	retryAfterSeconds?: number;
+}
+
+export interface FieldOption {
+	id: string;
+	code: string;
+	name: string;
+}
+
+export interface FieldDefinition {
+	id: string;
+	name: string;
+	display_name: string;
+	field_type: string;
+	is_required: boolean;
+	is_read_only: boolean;
+	is_hidden: boolean;
+	is_default: boolean;
+	options: FieldOption[];
+	relation: { related_object: { id: string; name: string }; cardinality: 'many_to_one' | 'many_to_many' } | null;
+	money_options: { currency: string; symbol: string } | null;
+	decimal_options: { decimal_places: number } | null;
+	rating_options?: { min_value: number; max_value: number };
+}
+
+export interface ObjectDefinition {
+	id: string;
+	name: string;
+	object_name: string;
+	entity_name: string;
+	object_type: string;
+	is_custom: boolean;
+	fetch_url: string;
+	access: { view: boolean; edit: boolean; remove: boolean };
+}
+
+export interface SimRecord {
+	id: string;
+	identifier: string;
+	/** stored values keyed by field uuid */
+	fields: Record<string, any>;
+	archived: boolean;
+}
+
+export interface Employee {
+	id: string;
+	display_name: string;
+	email: string;
+}
+
+export interface Simulator {
+	url: string;
+	port: number;
+	credentials: KizenCredentials;
+	employees: Employee[];
+	readonly requests: LoggedRequest[];
+	clearRequests(): void;
+	objects(): ObjectDefinition[];
+	fields(objectNameOrId: string): FieldDefinition[];
+	field(objectNameOrId: string, fieldNameOrId: string): FieldDefinition;
+	records(objectNameOrId: string): { live: SimRecord[]; archived: SimRecord[] };
+	/** `fields` values use the API `value` format, keyed by field api name or uuid */
+	addRecord(objectNameOrId: string, record: { identifier: string; fields?: Record<string, any>; archived?: boolean }): SimRecord;
+	setLatency(ms: number): void;
+	setRateLimit(limit: RateLimit | null): void;
+	addFault(spec: FaultSpec): FaultHandle;
+	clearFaults(): void;
+	reset(): void;
+	close(): Promise<void>;
+}
+
+export interface StartOptions {
+	port?: number;
+	host?: string;
+	credentials?: KizenCredentials;
+	latencyMs?: number;
+	rateLimit?: RateLimit | null;
+	/** seed records (objects and fields always exist) */
+	seed?: boolean;
+}
+
+export function startSimulator(options?: StartOptions): Promise<Simulator>;
+export const DEMO_CREDENTIALS: Readonly<KizenCredentials>;
+export const EMPLOYEES: ReadonlyArray<Readonly<Employee>>;

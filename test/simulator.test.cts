@@ -1,0 +1,837 @@
+/**
+ * Contract tests for the Kizen simulator (simulator/kizen-simulator.cjs).
+ * Every upsert request body sent here is validated against the (adapted) seed schema
+ * EntityRecordUpsertRequest, every 200/201 upsert answer against UpsertRecordResponse and every 400
+ * answer against ErrorResponse (see test/fixtures/openapi-schemas.cjs for the adaptations).
+ */
+import http = require('node:http');
+import simModule = require('../simulator/kizen-simulator.cjs');
+import schemas = require('./fixtures/openapi-schemas.cjs');
+
+const { startSimulator, DEMO_CREDENTIALS } = simModule;
+type Simulator = simModule.Simulator;
+
+let sim: Simulator;
+
+interface Reply {
+	status: number;
+	headers: Headers;
+	body: any;
+	text: string;
+}
+
+const authHeaders = (): Record<string, string> => ({
+	'X-API-KEY': DEMO_CREDENTIALS.apiKey,
+	'X-USER-ID': DEMO_CREDENTIALS.userId,
+	'X-BUSINESS-ID': DEMO_CREDENTIALS.businessId,
+});
+
+async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = authHeaders()): Promise<Reply> {
+	const res = await fetch(sim.url + path, {
+		method,
+		headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
+		body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+	});
+	const text = await res.text();
+	let parsed: any = text;
+	if ((res.headers.get('content-type') || '').includes('application/json')) parsed = JSON.parse(text);
+	expect(res.headers.get('x-request-id')).toMatch(/^req-\d+-[0-9a-f]+$/);
+	return { status: res.status, headers: res.headers, body: parsed, text };
+}
+
+function checkUpsertReply(r: Reply): Reply {
+	if (r.status === 200 || r.status === 201) schemas.assertValid('UpsertRecordResponse', r.body);
+	if (r.status === 400) schemas.assertValid('ErrorResponse', r.body);
+	return r;
+}
+
+/** A well-formed upsert: the request must satisfy the schema. */
+async function upsert(obj: string, body: Record<string, unknown>, query = ''): Promise<Reply> {
+	schemas.assertValid('EntityRecordUpsertRequest', body);
+	return checkUpsertReply(await call('POST', `/api/records/${obj}/upsert${query}`, body));
+}
+
+/** A deliberately malformed upsert: the schema must reject it too (proves the schema catches it). */
+async function badUpsert(obj: string, body: unknown): Promise<Reply> {
+	expect(schemas.validate('EntityRecordUpsertRequest', body).valid).toBe(false);
+	return checkUpsertReply(await call('POST', `/api/records/${obj}/upsert`, body));
+}
+
+const fid = (obj: string, name: string) => sim.field(obj, name).id;
+const opt = (obj: string, name: string, code: string) => {
+	const o = sim.field(obj, name).options.find((x) => x.code === code);
+	if (!o) throw new Error(`no option ${code}`);
+	return o;
+};
+const valueOf = (r: Reply, obj: string, name: string) => r.body.fields[fid(obj, name)]?.value;
+const recordByIdent = (obj: string, ident: string) => {
+	const all = sim.records(obj);
+	return [...all.live, ...all.archived].find((r) => r.identifier === ident);
+};
+
+const ACME = 'ec0d0000-0000-4000-8000-000000002001';
+const ADA = 'ec0d0000-0000-4000-8000-000000001001';
+const GRACE = 'ec0d0000-0000-4000-8000-000000001002';
+
+beforeAll(async () => {
+	sim = await startSimulator();
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => sim.reset());
+
+describe('schema adaptations', () => {
+	it('accept the documented shapes and still reject what the seed rejects', () => {
+		expect(schemas.validate('Fields', { [fid('companies', 'name')]: { id: 'x', name: 'name', field_type: 'text', display_name: 'Name', value: 'A' } }).valid).toBe(true);
+		expect(schemas.validate('Fields', { notauuid: { id: 'x', field_type: 'text', display_name: 'Name', value: 'A' } }).valid).toBe(false);
+		expect(schemas.validate('Fields', { [fid('companies', 'name')]: { id: 'x', field_type: 'text', display_name: 'Name' } }).valid).toBe(false);
+		expect(schemas.validate('ErrorResponse', { fields: [{}, { value: ['bad'] }] }).valid).toBe(true);
+		expect(schemas.validate('ErrorResponse', { non_field_errors: ['x'] }).valid).toBe(false);
+		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: 'a', oncreate_unarchive: null, onupdate_archived_conflict: null }).valid).toBe(true);
+		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: 'a', oncreate_unarchive: 'maybe' }).valid).toBe(false);
+		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: '' }).valid).toBe(false);
+		expect(schemas.validate('UpsertRecordResponse', { id: 'x' }).valid).toBe(false);
+		expect(() => schemas.compileSchema('Nope')).toThrow();
+	});
+});
+
+describe('hosting, auth and headers', () => {
+	it('serves HTML for non-API paths and HTML 404s for unknown API paths (incl. trailing slash)', async () => {
+		const root = await call('GET', '/', undefined, {});
+		expect(root.status).toBe(200);
+		expect(root.headers.get('content-type')).toMatch(/text\/html/);
+		for (const p of ['/api/custom-objects/', '/api/nope', '/api/records/companies/upsert/']) {
+			const r = await call('GET', p);
+			expect(r.status).toBe(404);
+			expect(r.headers.get('content-type')).toMatch(/text\/html/);
+		}
+	});
+
+	it('answers 401 with the documented bodies', async () => {
+		const h = authHeaders();
+		for (const drop of ['X-API-KEY', 'X-USER-ID', 'X-BUSINESS-ID']) {
+			const partial = { ...h };
+			delete partial[drop];
+			const r = await call('GET', '/api/custom-objects?page_size=1', undefined, partial);
+			expect(r.status).toBe(401);
+			expect(r.body.code).toBe('missing_business_context');
+		}
+		const wrongKey = await call('GET', '/api/custom-objects', undefined, { ...h, 'X-API-KEY': 'nope' });
+		expect(wrongKey.body).toEqual({ detail: 'Invalid API key.', code: 'authentication_failed' });
+		const wrongUser = await call('GET', '/api/custom-objects', undefined, { ...h, 'X-USER-ID': '00000000-0000-4000-8000-000000000000' });
+		expect(wrongUser.body).toEqual({ detail: 'Invalid user for this API key.', code: 'authentication_failed' });
+		const wrongBiz = await call('POST', '/api/records/companies/upsert', { lookup_value: 'x' }, { ...h, 'X-BUSINESS-ID': '00000000-0000-4000-8000-000000000000' });
+		expect(wrongBiz.status).toBe(401);
+		expect(wrongBiz.body.code).toBe('authentication_failed');
+		expect(wrongBiz.body.detail).toMatch(/business/);
+		expect(sim.records('companies').live.find((r) => r.identifier === 'x')).toBeUndefined();
+	});
+
+	it('logs every request with unique request ids and keeps connections alive', async () => {
+		await call('GET', '/api/custom-objects?page_size=1');
+		await call('POST', '/api/records/companies/upsert?return_all_fields=true', { lookup_value: 'Log Co' });
+		const [a, b] = sim.requests;
+		expect(a).toMatchObject({ method: 'GET', path: '/api/custom-objects', query: { page_size: '1' }, status: 200, fault: null });
+		expect(a.headers['x-api-key']).toBe(DEMO_CREDENTIALS.apiKey);
+		expect(b).toMatchObject({ method: 'POST', path: '/api/records/companies/upsert', query: { return_all_fields: 'true' }, body: { lookup_value: 'Log Co' }, status: 201 });
+		expect(a.requestId).not.toBe(b.requestId);
+		sim.clearRequests();
+		expect(sim.requests).toHaveLength(0);
+
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+		const get = () =>
+			new Promise<{ reused: boolean; conn: string | undefined }>((resolve, reject) => {
+				const req = http.get(`${sim.url}/api/custom-objects`, { agent, headers: authHeaders() }, (res) => {
+					res.resume();
+					res.on('end', () => resolve({ reused: req.reusedSocket, conn: res.headers.connection }));
+				});
+				req.on('error', reject);
+			});
+		const first = await get();
+		const second = await get();
+		agent.destroy();
+		expect(first.conn).toBe('keep-alive');
+		expect(second.reused).toBe(true);
+	});
+
+	it('stays fast under load (keep-alive, O(1) per request)', async () => {
+		// node:http with a keep-alive agent so the client is not what is measured.
+		const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
+		const post = (payload: string) =>
+			new Promise<number>((resolve, reject) => {
+				const req = http.request(`${sim.url}/api/records/companies/upsert`, { method: 'POST', agent, headers: { ...authHeaders(), 'Content-Type': 'application/json' } }, (res) => {
+					res.resume();
+					res.on('end', () => resolve(res.statusCode!));
+				});
+				req.on('error', reject);
+				req.end(payload);
+			});
+		const started = Date.now();
+		const workers = Array.from({ length: 20 }, async (_, w) => {
+			for (let i = 0; i < 50; i++) {
+				await post(JSON.stringify({ lookup_value: `Load ${w}-${i % 10}`, fields: [{ name: 'employee_count', value: i }] }));
+			}
+		});
+		await Promise.all(workers);
+		const elapsed = Date.now() - started;
+		agent.destroy();
+		expect(sim.requests).toHaveLength(1000);
+		expect(sim.requests.every((r) => r.status === 201 || r.status === 200)).toBe(true);
+		expect(elapsed).toBeLessThan(8000); // ~0.5 s here; generous for --detectOpenHandles and slow CI
+		expect(sim.records('companies').live.filter((r) => r.identifier.startsWith('Load '))).toHaveLength(200);
+	});
+});
+
+describe('custom objects and fields', () => {
+	it('lists custom objects only by default, paginates with absolute links, and searches', async () => {
+		const def = await call('GET', '/api/custom-objects');
+		expect(def.body.results.map((o: any) => o.name)).toEqual(['companies', 'deals']);
+		expect(def.body).toMatchObject({ count: 2, next: null, previous: null });
+
+		const all = await call('GET', '/api/custom-objects?custom_only=false&page_size=1');
+		expect(all.body.count).toBe(3);
+		expect(all.body.results).toHaveLength(1);
+		expect(all.body.results[0]).toMatchObject({ name: 'client_client', object_name: 'Contacts', entity_name: 'Contact', is_custom: false });
+		expect(all.body.previous).toBeNull();
+		expect(all.body.next).toBe(`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=2`);
+		const p2 = await call('GET', new URL(all.body.next).pathname + new URL(all.body.next).search);
+		expect(p2.body.results[0].name).toBe('companies');
+		expect(p2.body.previous).toBe(`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=1`);
+
+		expect((await call('GET', '/api/custom-objects?page=9')).status).toBe(404);
+		const big = await call('GET', '/api/custom-objects?page_size=1001');
+		expect(big.status).toBe(400);
+		expect(big.body.page_size).toBeDefined();
+		expect((await call('GET', '/api/custom-objects?page_size=1000')).status).toBe(200);
+
+		const search = await call('GET', '/api/custom-objects?search=DEAL');
+		expect(search.body.results.map((o: any) => o.name)).toEqual(['deals']);
+		const contacts = await call('GET', '/api/custom-objects?custom_only=false&search=cont');
+		expect(contacts.body.results.map((o: any) => o.name)).toEqual(['client_client']);
+	});
+
+	it('gets one object by uuid or api name; 404 JSON otherwise', async () => {
+		const deals = sim.objects().find((o) => o.name === 'deals')!;
+		const byId = await call('GET', `/api/custom-objects/${deals.id}`);
+		expect(byId.body).toMatchObject({ id: deals.id, name: 'deals', object_type: 'pipeline' });
+		const contacts = await call('GET', '/api/custom-objects/client_client');
+		expect(contacts.body).toMatchObject({ name: 'client_client', is_custom: false });
+		const missing = await call('GET', '/api/custom-objects/nope');
+		expect(missing.status).toBe(404);
+		expect(missing.body).toEqual({ detail: 'Not found.' });
+	});
+
+	it('answers fields as a bare array covering every documented field type', async () => {
+		const seen = new Set<string>();
+		for (const o of sim.objects()) {
+			const r = await call('GET', `/api/custom-objects/${o.id}/fields`);
+			expect(Array.isArray(r.body)).toBe(true);
+			expect(r.body).toEqual((await call('GET', `/api/custom-objects/${o.name}/fields`)).body);
+			for (const f of r.body) {
+				seen.add(f.field_type);
+				expect(f).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), display_name: expect.any(String), is_required: expect.any(Boolean), is_read_only: expect.any(Boolean), is_hidden: expect.any(Boolean), options: expect.any(Array) }));
+				if (['dropdown', 'radio', 'status', 'selector', 'choices', 'yesnomaybe', 'checkboxes', 'dynamictags'].includes(f.field_type)) {
+					expect(f.options.length).toBeGreaterThanOrEqual(3);
+					for (const op of f.options) expect(op.code).not.toBe(op.name);
+				}
+				if (f.field_type === 'relationship') expect(f.relation.related_object.id).toMatch(/^0b1ec700-/);
+				if (f.field_type === 'money') expect(f.money_options).toEqual({ currency: 'USD', symbol: '$' });
+			}
+		}
+		const documented = 'text longtext wysiwyg email phonenumber integer decimal money rating checkbox checkboxes dropdown radio status selector choices yesnomaybe dynamictags date datetime timezone relationship team_selector files'.split(' ');
+		expect([...seen].sort()).toEqual([...documented].sort());
+		expect(sim.field('deals', 'stage').is_required).toBe(true);
+		expect(sim.field('client_client', 'email').is_required).toBe(true);
+		expect(sim.field('companies', 'record_number').is_read_only).toBe(true);
+		expect(sim.field('deals', 'legacy_id').is_hidden).toBe(true);
+		expect(sim.field('deals', 'company').relation).toEqual({ related_object: { id: sim.objects()[1].id, name: 'companies' }, cardinality: 'many_to_one' });
+		expect(sim.field('deals', 'contacts').relation!.cardinality).toBe('many_to_many');
+		expect((await call('GET', '/api/custom-objects/nope/fields')).status).toBe(404);
+	});
+});
+
+describe('upsert', () => {
+	it('creates, then updates the case-insensitive match; answers written fields + identifier', async () => {
+		const created = await upsert('companies', { lookup_value: 'Wonka Industries', fields: [{ id: fid('companies', 'employee_count'), value: 12 }] });
+		expect(created.status).toBe(201);
+		expect(created.body.action).toBe('created');
+		expect(created.body.object_type).toBe('companies');
+		expect(Object.keys(created.body.fields).sort()).toEqual([fid('companies', 'name'), fid('companies', 'employee_count')].sort());
+		expect(valueOf(created, 'companies', 'name')).toBe('Wonka Industries');
+		expect(created.body.fields[fid('companies', 'employee_count')]).toEqual({ id: fid('companies', 'employee_count'), name: 'employee_count', field_type: 'integer', display_name: 'Employee Count', value: 12 });
+		expect(created.body.client_info).toEqual({ display_name: 'Wonka Industries', email_on_suppression_list: false, num_addresses_v2: 0 });
+
+		const updated = await upsert('companies', { lookup_value: 'wonka INDUSTRIES', fields: [{ name: 'employee_count', value: 13 }] });
+		expect(updated.status).toBe(200);
+		expect(updated.body.action).toBe('updated');
+		expect(updated.body.id).toBe(created.body.id);
+		expect(valueOf(updated, 'companies', 'name')).toBe('Wonka Industries');
+		expect(valueOf(updated, 'companies', 'employee_count')).toBe(13);
+
+		const noFields = await upsert('companies', { lookup_value: 'ACME CORP' });
+		expect(noFields.status).toBe(200);
+		expect(noFields.body.id).toBe(ACME);
+		expect(Object.keys(noFields.body.fields)).toEqual([fid('companies', 'name')]);
+	});
+
+	it('matches contacts by email and rejects a lookup value that is not an email', async () => {
+		const r = await upsert('client_client', { lookup_value: 'ADA@EXAMPLE.COM', fields: [{ name: 'lead_score', value: 91 }] });
+		expect(r.status).toBe(200);
+		expect(r.body.id).toBe(ADA);
+		expect(r.body.object_type).toBe('client_client');
+		expect(r.body.client_info.display_name).toBe('Ada Lovelace');
+		const notEmail = await upsert('client_client', { lookup_value: 'Ada Lovelace' });
+		expect(notEmail.status).toBe(400);
+		expect(notEmail.body.lookup_value).toEqual(['Enter a valid email address.']);
+		const contactsId = sim.objects()[0].id;
+		const byUuid = await upsert(contactsId, { lookup_value: 'new.person@example.com', fields: [{ name: 'first_name', value: 'New' }] });
+		expect(byUuid.status).toBe(201);
+		expect(valueOf(byUuid, 'client_client', 'email')).toBe('new.person@example.com');
+	});
+
+	it('rejects bad top-level bodies with an ErrorResponse', async () => {
+		expect((await badUpsert('companies', {})).body).toMatchObject({ lookup_value: ['This field is required.'], fields: [] });
+		expect((await badUpsert('companies', { lookup_value: '' })).body.lookup_value).toEqual(['This field may not be blank.']);
+		expect((await badUpsert('companies', { lookup_value: 7 })).body.lookup_value).toEqual(['Not a valid string.']);
+		expect((await badUpsert('companies', { lookup_value: 'x', oncreate_unarchive: 'maybe' })).body.oncreate_unarchive).toBeDefined();
+		expect((await badUpsert('companies', { lookup_value: 'x', fields: { name: 'a' } })).body.non_field_errors[0]).toMatch(/list/);
+		expect((await badUpsert('companies', [1])).body.non_field_errors[0]).toMatch(/Expected a dictionary/);
+		const notJson = checkUpsertReply(await call('POST', '/api/records/companies/upsert', '{nope'));
+		expect(notJson.status).toBe(400);
+		expect(notJson.body.non_field_errors[0]).toMatch(/JSON parse error/);
+		expect((await upsert('nope', { lookup_value: 'x' })).body).toEqual({ detail: 'Not found.' });
+		expect((await call('GET', '/api/records/companies/upsert')).status).toBe(405);
+	});
+
+	it('accepts every field type in its documented format and reads it back in Kizen encodings', async () => {
+		const files = ['upload-1', 'upload-2'];
+		const company = await upsert(
+			'companies',
+			{
+				lookup_value: 'Typed Co',
+				fields: [
+					{ name: 'description', value: 'Long\ntext' },
+					{ name: 'about', value: '<p>Hi</p>' },
+					{ name: 'industry', value: { id: opt('companies', 'industry', 'software').id } },
+					{ name: 'annual_revenue', value: 1234.5 },
+					{ name: 'employee_count', value: 42 },
+					{ name: 'satisfaction', value: 5 },
+					{ name: 'owner', value: sim.employees[1].id },
+					{ name: 'timezone', value: 'America/Chicago' },
+					{ name: 'region', value: { name: 'emea' } },
+					{ name: 'size_band', value: { id: opt('companies', 'size_band', 'mid').id } },
+					{ name: 'attachments', value: files },
+					{ name: 'primary_contact', value: { id: GRACE } },
+					{ name: 'internal_code', value: 'hidden but writable' },
+					{ name: 'support_email', value: 'help@typed.example' },
+					{ name: 'founded', value: '2001-02-28' },
+				],
+			},
+			'?return_all_fields=true',
+		);
+		expect(company.status).toBe(201);
+		expect(valueOf(company, 'companies', 'industry')).toEqual({ id: opt('companies', 'industry', 'software').id, code: 'software', name: 'Software' });
+		expect(valueOf(company, 'companies', 'annual_revenue')).toEqual({ currency: 'USD', symbol: '$', amount: '1234.50' });
+		expect(valueOf(company, 'companies', 'region')).toMatchObject({ code: 'emea', name: 'EMEA' });
+		expect(valueOf(company, 'companies', 'primary_contact')).toEqual({ id: GRACE, name: 'Grace Hopper' });
+		expect(valueOf(company, 'companies', 'owner')).toBe(sim.employees[1].id);
+		expect(valueOf(company, 'companies', 'attachments')).toEqual(files);
+		expect(valueOf(company, 'companies', 'record_number')).toEqual(expect.any(Number));
+		expect(valueOf(company, 'companies', 'created')).toMatch(/Z$/);
+
+		const deal = await upsert(
+			'deals',
+			{
+				lookup_value: 'Typed Deal',
+				fields: [
+					{ name: 'stage', value: { name: 'Won' } },
+					{ name: 'amount', value: '99.9' },
+					{ name: 'probability', value: 0.25 },
+					{ name: 'close_date', value: '2031-01-31' },
+					{ name: 'company', value: { id: ACME } },
+					{ name: 'contacts', value: [{ id: ADA }, { id: GRACE }] },
+					{ name: 'is_priority', value: { name: 'Maybe' } },
+					{ name: 'products', value: [{ name: 'Support' }, { id: opt('deals', 'products', 'training').id }] },
+					{ name: 'notes', value: '<b>n</b>' },
+					{ name: 'next_step_at', value: '2031-01-01T09:30:00+02:00' },
+				],
+			},
+			'?return_all_fields=true',
+		);
+		expect(deal.status).toBe(201);
+		expect(valueOf(deal, 'deals', 'probability')).toBe('0.25');
+		expect(valueOf(deal, 'deals', 'amount')).toEqual({ currency: 'USD', symbol: '$', amount: '99.90' });
+		expect(valueOf(deal, 'deals', 'company')).toEqual({ id: ACME, name: 'Acme Corp' });
+		expect(valueOf(deal, 'deals', 'contacts')).toEqual([{ id: ADA, name: 'Ada Lovelace' }, { id: GRACE, name: 'Grace Hopper' }]);
+		expect(valueOf(deal, 'deals', 'products').map((o: any) => o.code)).toEqual(['support', 'training']);
+		expect(valueOf(deal, 'deals', 'next_step_at')).toBe('2031-01-01T07:30:00.000Z');
+
+		const contact = await upsert('client_client', {
+			lookup_value: 'typed@example.com',
+			fields: [
+				{ name: 'mobile_phone', value: '+13125550199' },
+				{ name: 'birthday', value: '1990-07-04' },
+				{ name: 'lifecycle_stage', value: { name: 'Lead' } },
+				{ name: 'newsletter', value: true },
+				{ name: 'interests', value: [{ name: 'Events' }] },
+				{ name: 'tags', value: [{ name: 'press' }] },
+				{ name: 'timezone', value: 'UTC' },
+				{ name: 'internal_notes', value: 'x'.repeat(1000) },
+			],
+		});
+		expect(contact.status).toBe(201);
+		expect(valueOf(contact, 'client_client', 'newsletter')).toBe(true);
+		expect(valueOf(contact, 'client_client', 'tags')).toEqual([expect.objectContaining({ code: 'press', name: 'Press' })]);
+	});
+
+	it('validates each type with positional errors and writes nothing when any entry fails', async () => {
+		const before = JSON.stringify(sim.records('deals'));
+		const entries: Array<[Record<string, unknown>, RegExp | null]> = [
+			[{ name: 'notes', value: 'fine' }, null],
+			[{ name: 'amount', value: 'abc' }, /valid number/],
+			[{ name: 'probability', value: 0.123 }, /no more than 2 decimal places/],
+			[{ name: 'close_date', value: '2031-02-30' }, /Date has wrong format/],
+			[{ name: 'next_step_at', value: '2031-01-01 10:00' }, /Datetime has wrong format/],
+			[{ name: 'stage', value: { id: opt('companies', 'industry', 'software').id } }, /not a valid choice/],
+			[{ name: 'stage', value: 'won' }, /Expected an object/],
+			[{ name: 'company', value: { id: ADA } }, /object does not exist/],
+			[{ name: 'company', value: { id: 'ec0d0000-0000-4000-8000-000000002004' } }, /object does not exist/], // archived company
+			[{ name: 'contacts', value: { id: ADA } }, /Expected a list/],
+			[{ name: 'products', value: [{ name: 'Nope' }] }, /not a valid choice/],
+			[{ name: 'is_priority', value: { name: 'Yes' } }, null],
+			[{ name: 'legacy_id', value: 5 }, /Not a valid string/],
+			[{ name: 'name', value: 'x'.repeat(256) }, /no more than 255 characters/],
+		];
+		const r = await upsert('deals', { lookup_value: 'Acme Renewal', fields: entries.map(([e]) => e) });
+		expect(r.status).toBe(400);
+		expect(r.body.fields).toHaveLength(entries.length);
+		entries.forEach(([, err], i) => {
+			if (err) expect(r.body.fields[i].value[0]).toMatch(err);
+			else expect(r.body.fields[i]).toEqual({});
+		});
+		expect(JSON.stringify(sim.records('deals'))).toBe(before);
+
+		const more: Array<[string, Record<string, unknown>, RegExp]> = [
+			['client_client', { name: 'mobile_phone', value: '312-555-0100' }, /E\.164/],
+			['client_client', { name: 'lead_score', value: 1.5 }, /valid integer/],
+			['client_client', { name: 'lead_score', value: '7' }, /valid integer/],
+			['client_client', { name: 'newsletter', value: 'yes' }, /valid boolean/],
+			['client_client', { name: 'timezone', value: 'Mars/Olympus' }, /not a valid choice/],
+			['client_client', { name: 'first_name', value: 12 }, /Not a valid string/],
+			['companies', { name: 'support_email', value: 'not-an-email' }, /valid email/],
+			['companies', { name: 'satisfaction', value: 6 }, /less than or equal to 5/],
+			['companies', { name: 'owner', value: '00000000-0000-4000-8000-000000000000' }, /object does not exist/],
+			['companies', { name: 'attachments', value: 'upload-1' }, /Expected a list/],
+			['companies', { name: 'annual_revenue', value: true }, /valid number/],
+		];
+		for (const [obj, entry, msg] of more) {
+			const lookup = obj === 'client_client' ? 'ada@example.com' : 'Acme Corp';
+			const res = await upsert(obj, { lookup_value: lookup, fields: [{ name: obj === 'client_client' ? 'first_name' : 'description', value: 'ok' }, entry] });
+			expect(res.status).toBe(400);
+			expect(res.body.fields[0]).toEqual({});
+			expect(res.body.fields[1].value[0]).toMatch(msg);
+		}
+		expect(sim.records('client_client').live.find((x) => x.id === ADA)!.fields[fid('client_client', 'first_name')]).toBe('Ada');
+	});
+
+	it('reports entry-shape errors: unknown, read-only, both/neither id and name, op keys', async () => {
+		// Schema-valid requests the server refuses: unknown fields, read-only fields.
+		const unknownName = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'nope', value: 1 }] });
+		expect(unknownName.body.fields[0].name[0]).toMatch(/does not exist/);
+		const unknownId = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ id: '00000000-0000-4000-8000-000000000000', value: 1 }] });
+		expect(unknownId.body.fields[0].id[0]).toMatch(/does not exist/);
+		const single = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'industry', add_values: [{ name: 'Retail' }] }] });
+		expect(single.body.fields[0].add_values[0]).toMatch(/multi-value/);
+		// Malformed entries: the schema rejects them as well.
+		const cases: Array<[unknown, string, RegExp]> = [
+			[{ id: fid('companies', 'employee_count'), name: 'employee_count', value: 1 }, 'id', /not both/],
+			[{ value: 1 }, 'id', /required/],
+			[{ name: 'employee_count' }, 'value', /required/],
+			[{ name: 'employee_count', value: 1, add_values: [1] }, 'value', /only one/],
+			['employee_count', 'non_field_errors', /Expected a dictionary/],
+		];
+		for (const [entry, key, msg] of cases) {
+			const r = await badUpsert('companies', { lookup_value: 'Acme Corp', fields: [entry] });
+			expect(r.status).toBe(400);
+			expect(r.body.fields[0][key][0]).toMatch(msg);
+		}
+		const ro = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'record_number', value: 9 }] });
+		expect(ro.body.fields[0].value[0]).toMatch(/read-only/);
+		const ro2 = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ id: fid('companies', 'created'), value: '2020-01-01T00:00:00Z' }] });
+		expect(ro2.body.fields[0].value[0]).toMatch(/read-only/);
+	});
+
+	it('adds and removes values on multi-value fields and clears with null', async () => {
+		const add = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [
+				{ name: 'products', add_values: [{ name: 'Training' }, { name: 'Platform' }] },
+				{ name: 'contacts', add_values: [{ id: GRACE }] },
+			],
+		});
+		expect(add.status).toBe(200);
+		expect(valueOf(add, 'deals', 'products').map((o: any) => o.code)).toEqual(['platform', 'training']);
+		expect(valueOf(add, 'deals', 'contacts').map((o: any) => o.id)).toEqual([ADA, GRACE]);
+		const remove = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [
+				{ name: 'products', remove_values: [{ name: 'Platform' }] },
+				{ name: 'contacts', remove_values: [{ id: ADA }, { id: GRACE }] },
+				{ name: 'amount', value: null },
+			],
+		}, '?return_all_fields=true');
+		expect(valueOf(remove, 'deals', 'products').map((o: any) => o.code)).toEqual(['training']);
+		expect(remove.body.fields[fid('deals', 'contacts')]).toBeUndefined();
+		expect(remove.body.fields[fid('deals', 'amount')]).toBeUndefined();
+		expect(valueOf(remove, 'deals', 'stage')).toMatchObject({ code: 'proposal' });
+		const tags = await upsert('client_client', { lookup_value: 'ada@example.com', fields: [{ name: 'tags', add_values: [{ name: 'Partner' }] }, { name: 'interests', value: [] }] }, '?return_all_fields=true');
+		expect(valueOf(tags, 'client_client', 'tags').map((o: any) => o.code)).toEqual(['vip', 'partner']);
+		expect(tags.body.fields[fid('client_client', 'interests')]).toBeUndefined();
+		const nullRequired = await upsert('deals', { lookup_value: 'Acme Renewal', fields: [{ name: 'stage', value: null }] });
+		expect(nullRequired.body.fields[0].value).toEqual(['This field may not be null.']);
+	});
+
+	it('requires required fields on create but not on update', async () => {
+		const create = await upsert('deals', { lookup_value: 'Stageless', fields: [{ name: 'amount', value: 1 }] });
+		expect(create.status).toBe(400);
+		expect(create.body.non_field_errors).toEqual(['Field "stage" is required.']);
+		expect(create.body.fields).toEqual([{}]);
+		expect(recordByIdent('deals', 'Stageless')).toBeUndefined();
+		const update = await upsert('deals', { lookup_value: 'Acme Renewal', fields: [{ name: 'amount', value: 1 }] });
+		expect(update.status).toBe(200);
+	});
+
+	it('lookup_value is the identifier on create; a fields entry renames on update', async () => {
+		const create = await upsert('companies', { lookup_value: 'Lookup Wins', fields: [{ name: 'name', value: 'Ignored' }] });
+		expect(valueOf(create, 'companies', 'name')).toBe('Lookup Wins');
+		const rename = await upsert('companies', { lookup_value: 'lookup wins', fields: [{ name: 'name', value: 'Renamed Co' }] });
+		expect(rename.status).toBe(200);
+		expect(valueOf(rename, 'companies', 'name')).toBe('Renamed Co');
+		expect((await upsert('companies', { lookup_value: 'Renamed co' })).body.id).toBe(create.body.id);
+		const taken = await upsert('companies', { lookup_value: 'Renamed Co', fields: [{ name: 'name', value: 'initech' }] });
+		expect(taken.status).toBe(400);
+		expect(taken.body.non_field_errors[0]).toMatch(/already exists/);
+	});
+
+	describe('archived records', () => {
+		const umbrella = 'ec0d0000-0000-4000-8000-000000002004';
+
+		it.each([undefined, null, 'prompt'])('oncreate_unarchive=%p raises the archived conflict', async (mode) => {
+			const body: Record<string, unknown> = { lookup_value: 'UMBRELLA CORP', fields: [{ name: 'employee_count', value: 1 }] };
+			if (mode !== undefined) body.oncreate_unarchive = mode;
+			const r = await upsert('companies', body);
+			expect(r.status).toBe(400);
+			expect(r.body.non_field_errors).toEqual(['An archived record with this name already exists. Choose whether to unarchive it or create a new record.']);
+			expect(r.body.fields).toEqual([{}]);
+			expect(sim.records('companies').archived.map((x) => x.id)).toContain(umbrella);
+		});
+
+		it('unarchive restores the same record and applies fields', async () => {
+			const r = await upsert('companies', { lookup_value: 'umbrella corp', oncreate_unarchive: 'unarchive', fields: [{ name: 'employee_count', value: 7 }] });
+			expect(r.status).toBe(201);
+			expect(r.body.action).toBe('unarchived');
+			expect(r.body.id).toBe(umbrella);
+			expect(valueOf(r, 'companies', 'name')).toBe('Umbrella Corp');
+			expect(sim.records('companies').live.find((x) => x.id === umbrella)!.fields[fid('companies', 'employee_count')]).toBe(7);
+		});
+
+		it('overwrite moves the archived record out of the way and creates a new one', async () => {
+			const r = await upsert('client_client', { lookup_value: 'former@example.com', oncreate_unarchive: 'overwrite', fields: [{ name: 'first_name', value: 'Newer' }] });
+			expect(r.status).toBe(201);
+			expect(r.body.action).toBe('created');
+			expect(r.body.id).not.toBe('ec0d0000-0000-4000-8000-000000001004');
+			const archived = sim.records('client_client').archived;
+			expect(archived).toHaveLength(1);
+			expect(archived[0].identifier).toMatch(/^archived-[0-9a-f]{8}\.former@example\.com$/);
+			const company = await upsert('companies', { lookup_value: 'Umbrella Corp', oncreate_unarchive: 'overwrite' });
+			expect(company.body.action).toBe('created');
+			expect(recordByIdent('companies', 'Umbrella Corp')!.archived).toBe(false);
+			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain('Umbrella Corp (archived 00002004)');
+		});
+
+		it('a live match wins over an archived one', async () => {
+			sim.addRecord('companies', { identifier: 'acme corp', archived: true });
+			const r = await upsert('companies', { lookup_value: 'Acme Corp' });
+			expect(r.status).toBe(200);
+			expect(r.body.id).toBe(ACME);
+		});
+
+		it('an update onto an archived identifier needs onupdate_archived_conflict=overwrite', async () => {
+			const fields = [{ name: 'name', value: 'Vandelay Industries' }];
+			const refused = await upsert('companies', { lookup_value: 'Globex', fields });
+			expect(refused.status).toBe(400);
+			expect(refused.body.non_field_errors[0]).toMatch(/archived record/);
+			expect(refused.body.fields).toEqual([{}]);
+			expect(recordByIdent('companies', 'Globex')).toBeDefined();
+			const ok = await upsert('companies', { lookup_value: 'Globex', onupdate_archived_conflict: 'overwrite', fields });
+			expect(ok.status).toBe(200);
+			expect(valueOf(ok, 'companies', 'name')).toBe('Vandelay Industries');
+			expect(recordByIdent('companies', 'Vandelay Industries')!.archived).toBe(false);
+			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain('Vandelay Industries (archived 00002005)');
+		});
+	});
+
+	it('return_all_fields answers every non-blank field', async () => {
+		const r = await upsert('client_client', { lookup_value: 'ada@example.com', fields: [{ name: 'lead_score', value: 1 }] }, '?return_all_fields=true');
+		const names = Object.values(r.body.fields).map((f: any) => f.name).sort();
+		expect(names).toEqual(['birthday', 'created', 'email', 'first_name', 'interests', 'last_name', 'lead_score', 'lifecycle_stage', 'mobile_phone', 'newsletter', 'tags', 'timezone']);
+	});
+});
+
+describe('faults, latency and rate limit', () => {
+	const body = { lookup_value: 'Fault Co' };
+
+	it('status faults: 429 with and without Retry-After, 5xx, custom body, times', async () => {
+		const date = new Date(Date.now() + 5000).toUTCString();
+		sim.addFault({ kind: 'status', status: 429, retryAfter: '2', times: 1 });
+		sim.addFault({ kind: 'status', status: 429, retryAfter: date, times: 1 });
+		const bare = sim.addFault({ kind: 'status', status: 429, times: 1 });
+		const five = sim.addFault({ kind: 'status', status: 503, times: 1, match: { method: 'POST', path: '/upsert' } });
+		const custom = sim.addFault({ kind: 'status', status: 500, body: { detail: 'boom', code: 'x' }, match: { path: /upsert$/ }, times: 1 });
+
+		const a = await call('POST', '/api/records/companies/upsert', body);
+		expect([a.status, a.headers.get('retry-after')]).toEqual([429, '2']);
+		expect(a.body.detail).toEqual(expect.any(String));
+		const b = await call('POST', '/api/records/companies/upsert', body);
+		expect(b.headers.get('retry-after')).toBe(date);
+		const c = await call('POST', '/api/records/companies/upsert', body);
+		expect(c.status).toBe(429);
+		expect(c.headers.get('retry-after')).toBeNull();
+		expect(bare.hits).toBe(1);
+		const g = await call('GET', '/api/custom-objects');
+		expect(g.status).toBe(200);
+		const d = await call('POST', '/api/records/companies/upsert', body);
+		expect(d.status).toBe(503);
+		expect(d.body).toEqual({ detail: expect.any(String) });
+		const e = await call('POST', '/api/records/companies/upsert', body);
+		expect(e.body).toEqual({ detail: 'boom', code: 'x' });
+		expect([five.hits, custom.hits]).toEqual([1, 1]);
+		expect(recordByIdent('companies', 'Fault Co')).toBeUndefined();
+		expect((await call('POST', '/api/records/companies/upsert', body)).status).toBe(201);
+		expect(sim.requests.map((r) => r.fault)).toEqual(['status', 'status', 'status', null, 'status', 'status', null]);
+		expect(sim.requests.map((r) => r.status)).toEqual([429, 429, 429, 200, 503, 500, 201]);
+	});
+
+	it.each([502, 504])('status %i answers a DRF detail body', async (status) => {
+		sim.addFault({ kind: 'status', status: status as 502 | 504, times: 1 });
+		const r = await call('GET', '/api/custom-objects');
+		expect(r.status).toBe(status);
+		expect(r.body.detail).toEqual(expect.any(String));
+	});
+
+	it('drop before does not apply the write; drop after does', async () => {
+		sim.addFault({ kind: 'drop', when: 'before', times: 1 });
+		await expect(call('POST', '/api/records/companies/upsert', body)).rejects.toThrow();
+		expect(recordByIdent('companies', 'Fault Co')).toBeUndefined();
+		sim.addFault({ kind: 'drop', when: 'after', times: 1 });
+		await expect(call('POST', '/api/records/companies/upsert', body)).rejects.toThrow();
+		expect(recordByIdent('companies', 'Fault Co')).toBeDefined();
+		expect(sim.requests.map((r) => [r.fault, r.status])).toEqual([['drop', null], ['drop', null]]);
+		const retry = await upsert('companies', body);
+		expect(retry.body.action).toBe('updated');
+	});
+
+	it('slow after applies the write before the delayed answer; slow before delays the write', async () => {
+		sim.addFault({ kind: 'slow', delayMs: 300, times: 1 });
+		const started = Date.now();
+		const pending = call('POST', '/api/records/companies/upsert', body);
+		await new Promise((r) => setTimeout(r, 100));
+		expect(recordByIdent('companies', 'Fault Co')).toBeDefined();
+		const r = await pending;
+		expect(r.status).toBe(201);
+		expect(Date.now() - started).toBeGreaterThanOrEqual(280);
+
+		sim.addFault({ kind: 'slow', delayMs: 300, when: 'before', times: 1 });
+		const pending2 = call('POST', '/api/records/companies/upsert', { lookup_value: 'Slow Before' });
+		await new Promise((r) => setTimeout(r, 100));
+		expect(recordByIdent('companies', 'Slow Before')).toBeUndefined();
+		expect((await pending2).status).toBe(201);
+		expect(recordByIdent('companies', 'Slow Before')).toBeDefined();
+	});
+
+	it('html fault answers an HTML page', async () => {
+		sim.addFault({ kind: 'html', times: 1 });
+		sim.addFault({ kind: 'html', status: 502, times: 1 });
+		const a = await call('GET', '/api/custom-objects');
+		expect(a.status).toBe(200);
+		expect(a.headers.get('content-type')).toMatch(/text\/html/);
+		expect(a.text).toMatch(/<html/);
+		expect((await call('GET', '/api/custom-objects')).status).toBe(502);
+	});
+
+	it('everyNth, predicate, probability (repeatable), remove and clearFaults', async () => {
+		const nth = sim.addFault({ kind: 'status', status: 503, everyNth: 3, match: { predicate: (i) => i.body?.lookup_value === 'Nth' } });
+		const statuses: number[] = [];
+		for (let i = 0; i < 6; i++) statuses.push((await call('POST', '/api/records/companies/upsert', { lookup_value: 'Nth' })).status);
+		expect(statuses).toEqual([201, 200, 503, 200, 200, 503]);
+		expect(nth.hits).toBe(2);
+		nth.remove();
+
+		const run = async () => {
+			sim.clearFaults();
+			sim.addFault({ kind: 'status', status: 500, probability: 0.5, seed: 7 });
+			const out: number[] = [];
+			for (let i = 0; i < 20; i++) out.push((await call('GET', '/api/custom-objects')).status);
+			return out;
+		};
+		const first = await run();
+		const second = await run();
+		expect(first).toEqual(second);
+		expect(first.filter((s) => s === 500).length).toBeGreaterThan(2);
+		expect(first.filter((s) => s === 200).length).toBeGreaterThan(2);
+		sim.clearFaults();
+		expect((await call('GET', '/api/custom-objects')).status).toBe(200);
+	});
+
+	it('faults fire before auth, every answer still carries X-Request-ID', async () => {
+		sim.addFault({ kind: 'status', status: 502, times: 1 });
+		const r = await call('GET', '/api/custom-objects', undefined, {});
+		expect(r.status).toBe(502);
+	});
+
+	it('token-bucket rate limit answers 429 with Retry-After and a DRF throttle message', async () => {
+		sim.setRateLimit({ perSecond: 1, burst: 2, retryAfterSeconds: 3 });
+		const s1 = await call('GET', '/api/custom-objects');
+		const s2 = await call('GET', '/api/custom-objects');
+		const s3 = await call('GET', '/api/custom-objects');
+		expect([s1.status, s2.status, s3.status]).toEqual([200, 200, 429]);
+		expect(s3.headers.get('retry-after')).toBe('3');
+		expect(s3.body).toEqual({ detail: 'Request was throttled. Expected available in 3 seconds.' });
+		expect(sim.requests[2].fault).toBe('rate_limit');
+		sim.setRateLimit(null);
+		expect((await call('GET', '/api/custom-objects')).status).toBe(200);
+	});
+
+	it('latency delays every request; reset clears it', async () => {
+		sim.setLatency(150);
+		const t = Date.now();
+		await call('GET', '/api/custom-objects', undefined, {});
+		expect(Date.now() - t).toBeGreaterThanOrEqual(140);
+		sim.reset();
+		const t2 = Date.now();
+		await call('GET', '/api/custom-objects');
+		expect(Date.now() - t2).toBeLessThan(140);
+	});
+});
+
+describe('other record endpoints', () => {
+	it('add creates, refuses duplicates, and handles archived matches', async () => {
+		const r = await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Added Deal' }, { name: 'stage', value: { name: 'Qualified' } }] });
+		expect(r.status).toBe(201);
+		expect(r.body.action).toBeUndefined();
+		expect(r.body.fields[fid('deals', 'name')].value).toBe('Added Deal');
+		const dup = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'added deal' }, { name: 'stage', value: { name: 'Won' } }] }));
+		expect(dup.status).toBe(400);
+		expect(dup.body.non_field_errors[0]).toMatch(/already exists/);
+		const noIdent = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'stage', value: { name: 'Won' } }] }));
+		expect(noIdent.body.non_field_errors).toEqual(['Field "name" is required.']);
+		const bad = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Bad' }, { name: 'stage', value: 'x' }] }));
+		expect(bad.body.fields[1].value[0]).toMatch(/Expected an object/);
+		const prompt = await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Lost Deal' }, { name: 'stage', value: { name: 'Lost' } }] });
+		expect(prompt.status).toBe(400);
+		expect(prompt.body.non_field_errors[0]).toMatch(/archived record/);
+		const un = await call('POST', '/api/records/deals/add', { unarchive: 'unarchive', fields: [{ name: 'name', value: 'Lost Deal' }] });
+		expect(un.status).toBe(201);
+		expect(un.body.id).toBe('ec0d0000-0000-4000-8000-000000003003');
+	});
+
+	it('get: default fields, all_fields, field_names, field_ids; 404 for unknown', async () => {
+		const def = await call('GET', `/api/records/client_client/${ADA}`);
+		expect(def.status).toBe(200);
+		expect(Object.values(def.body.fields).map((f: any) => f.name).sort()).toEqual(['email', 'first_name', 'last_name']);
+		const all = await call('GET', `/api/records/client_client/${ADA}?all_fields=true`);
+		expect(Object.keys(all.body.fields).length).toBeGreaterThan(8);
+		const named = await call('GET', `/api/records/client_client/${ADA}?field_names=lead_score,tags`);
+		expect(Object.values(named.body.fields).map((f: any) => f.name).sort()).toEqual(['email', 'lead_score', 'tags']);
+		const byIds = await call('GET', `/api/records/client_client/${ADA}?field_ids=${fid('client_client', 'birthday')}`);
+		expect(byIds.body.fields[fid('client_client', 'birthday')].value).toBe('1815-12-10');
+		expect((await call('GET', `/api/records/client_client/${ACME}`)).status).toBe(404);
+		expect((await call('GET', '/api/records/client_client/ec0d0000-0000-4000-8000-000000001004')).status).toBe(404); // archived
+	});
+
+	it('lookup is exact and case-sensitive', async () => {
+		const ok = await call('GET', `/api/records/companies/lookup?identifier=${encodeURIComponent('Acme Corp')}`);
+		expect(ok.status).toBe(200);
+		expect(ok.body.id).toBe(ACME);
+		expect((await call('GET', '/api/records/companies/lookup?identifier=acme%20corp')).status).toBe(404);
+		expect((await call('GET', '/api/records/companies/lookup?identifier=Umbrella%20Corp')).status).toBe(404);
+		expect((await call('GET', '/api/records/companies/lookup')).status).toBe(400);
+	});
+
+	it('update (PATCH) validates, renames with archived_conflict, and returns written fields', async () => {
+		const r = await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'employee_count', value: 999 }] });
+		expect(r.status).toBe(200);
+		expect(Object.values(r.body.fields).map((f: any) => f.name).sort()).toEqual(['employee_count', 'name']);
+		const bad = checkUpsertReply(await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'employee_count', value: 'x' }] }));
+		expect(bad.body.fields[0].value[0]).toMatch(/valid integer/);
+		const conflict = await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'name', value: 'Umbrella Corp' }] });
+		expect(conflict.status).toBe(400);
+		const over = await call('PATCH', `/api/records/companies/${ACME}?return_all_fields=true`, { archived_conflict: 'overwrite', fields: [{ name: 'name', value: 'Umbrella Corp' }] });
+		expect(over.status).toBe(200);
+		expect(over.body.fields[fid('companies', 'employee_count')].value).toBe(999);
+	});
+
+	it('archive (DELETE → 204) hides the record; unarchive restores it', async () => {
+		const del = await call('DELETE', `/api/records/companies/${ACME}`);
+		expect(del.status).toBe(204);
+		expect(del.text).toBe('');
+		expect((await call('GET', `/api/records/companies/${ACME}`)).status).toBe(404);
+		const search = await call('POST', '/api/records/companies/search', {});
+		expect(search.body.results.map((x: any) => x.id)).not.toContain(ACME);
+		const un = await call('PATCH', `/api/records/companies/${ACME}/unarchive`);
+		expect(un.status).toBe(200);
+		expect(un.body.id).toBe(ACME);
+		expect((await call('PATCH', `/api/records/companies/${ACME}/unarchive`)).status).toBe(400);
+		expect((await call('GET', `/api/records/companies/${ACME}`)).status).toBe(200);
+	});
+
+	it('search: fields_v2 filters, and/or, text search, ordering, pagination', async () => {
+		const all = await call('POST', '/api/records/companies/search', { query: [] });
+		expect(all.body.count).toBe(3);
+		const filter = (field: string, condition: string, value: unknown) => ({ type: 'fields_v2', field: `"custom"::${fid('companies', field)}`, condition, value });
+		const software = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', { id: opt('companies', 'industry', 'software').id })] }], and: true });
+		expect(software.body.results.map((x: any) => x.client_info.display_name).sort()).toEqual(['Globex', 'Initech']);
+		const both = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', 'software'), filter('employee_count', '>', 10)] }], and: true });
+		expect(both.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Globex']);
+		const either = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', 'manufacturing'), filter('size_band', '=', 'small')] }], and: false });
+		expect(either.body.count).toBe(2);
+		const text = await call('POST', '/api/records/companies/search?search=glob', {});
+		expect(text.body.results.map((x: any) => x.id)).toEqual(['ec0d0000-0000-4000-8000-000000002002']);
+		const ordered = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2', { field_names: ['employee_count'] });
+		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Initech', 'Globex']);
+		expect(ordered.body.results[1].fields[fid('companies', 'employee_count')].value).toBe(40);
+		expect(ordered.body.next).toMatch(/page=2/);
+		const page2 = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2&page=2', {});
+		expect(page2.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Acme Corp']);
+		expect((await call('POST', '/api/records/companies/search?page_size=1001', {})).status).toBe(400);
+		expect((await call('POST', '/api/records/companies/search', { query: [{ filters: [{ type: 'fields_v2', field: '"custom"::nope', value: 1 }] }] })).status).toBe(400);
+		const empty = await call('POST', '/api/records/client_client/search', { query: [{ filters: [{ type: 'fields_v2', field: `"custom"::${fid('client_client', 'lead_score')}`, condition: 'is_empty' }] }] });
+		expect(empty.body.results.map((x: any) => x.id)).toEqual(['ec0d0000-0000-4000-8000-000000001003']);
+	});
+});
+
+describe('test helpers', () => {
+	it('addRecord validates API-format values and indexes the record', async () => {
+		const rec = sim.addRecord('companies', { identifier: 'Helper Co', fields: { industry: { name: 'Retail' }, [fid('companies', 'employee_count')]: 3 } });
+		expect(rec.fields[fid('companies', 'industry')]).toBe(opt('companies', 'industry', 'retail').id);
+		expect((await upsert('companies', { lookup_value: 'helper co' })).body.id).toBe(rec.id);
+		expect(() => sim.addRecord('companies', { identifier: 'Helper Co' })).toThrow();
+		expect(() => sim.addRecord('companies', { identifier: 'Bad Co', fields: { employee_count: 'x' } })).toThrow();
+		expect(recordByIdent('companies', 'Bad Co')).toBeUndefined();
+	});
+
+	it('seed:false starts with objects but no records; custom credentials are enforced', async () => {
+		const creds = { apiKey: 'other-key', userId: DEMO_CREDENTIALS.userId, businessId: DEMO_CREDENTIALS.businessId };
+		const empty = await startSimulator({ seed: false, credentials: creds });
+		try {
+			expect(empty.records('companies')).toEqual({ live: [], archived: [] });
+			expect(empty.objects()).toHaveLength(3);
+			const res = await fetch(`${empty.url}/api/custom-objects`, { headers: { ...authHeaders(), 'X-API-KEY': 'other-key' } });
+			expect(res.status).toBe(200);
+			await res.arrayBuffer();
+		} finally {
+			await empty.close();
+		}
+	});
+});
