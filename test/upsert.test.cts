@@ -325,6 +325,19 @@ describe('errors', () => {
 		noSecret(result.error);
 	});
 
+	it('refuses a credential whose Base URL is Kizen’s web app, before any request', async () => {
+		sim.clearRequests();
+		const result = await runKizen(sim, contacts(), [{ email: 'a@example.com' }], {}, {
+			environment: 'custom',
+			baseUrl: 'https://go.kizen.com',
+			...sim.credentials,
+		});
+		expect(result.error?.message).toBe(
+			'Kizen credential: "https://go.kizen.com" is Kizen\'s web app, not its API. Use https://app.go.kizen.com instead',
+		);
+		expect(sim.requests).toHaveLength(0);
+	});
+
 	it('explains an unknown object', async () => {
 		const result = await runKizen(sim, contacts({ object: byName('widgets') }), [{ email: 'a@example.com' }]);
 		expect(result.error?.message).toBe('Kizen has no object "widgets" that this user can see');

@@ -2,7 +2,14 @@
  * Shared fixtures for the Kizen node's engine tests: a simulator per test file, the node as n8n
  * stores it in a workflow, and a runner that executes it through the in-process n8n engine.
  */
-import type { IDataObject, INode, INodeExecutionData, INodeParameters, ResourceMapperValue } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeParameters,
+	ResourceMapperValue,
+} from 'n8n-workflow';
 
 import { KizenApi } from '../../credentials/KizenApi.credentials';
 import { Kizen } from '../../nodes/Kizen/Kizen.node';
@@ -56,6 +63,7 @@ export async function runKizen(
 	parameters: INodeParameters,
 	items: INodeExecutionData[] | IDataObject[],
 	extra: Partial<INode> = {},
+	credentials: ICredentialDataDecryptedObject = credentialsFor(sim),
 ) {
 	const inputItems = (items as Array<INodeExecutionData | IDataObject>).map((item) =>
 		'json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject },
@@ -64,7 +72,7 @@ export async function runKizen(
 		workflow: { nodes: [kizenNode(parameters, extra)], connections: {} },
 		nodeTypes: { [KIZEN_TYPE]: new Kizen() },
 		credentialTypes: { kizenApi: new KizenApi() },
-		credentials: { [CREDENTIAL_ID]: credentialsFor(sim) },
+		credentials: { [CREDENTIAL_ID]: credentials },
 		inputItems,
 	});
 }
