@@ -3,7 +3,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
-import { listSearch, resourceMapping } from './methods';
+import { listSearch, loadOptions, resourceMapping } from './methods';
 
 export class Kizen implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +33,7 @@ export class Kizen implements INodeType {
 		],
 	};
 
-	methods = { listSearch, resourceMapping };
+	methods = { listSearch, loadOptions, resourceMapping };
 
 	async execute(this: IExecuteFunctions) {
 		return await router.call(this);

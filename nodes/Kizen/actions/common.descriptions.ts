@@ -104,6 +104,108 @@ export const transportOptions: INodeProperties[] = [
 	},
 ];
 
+export const recordIdParameter: INodeProperties = {
+	displayName: 'Record ID',
+	name: 'recordId',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'e.g. 7c9e6679-7425-40de-944b-e07fc1f90ae7',
+	description: 'The record’s ID (a UUID), as output by Create or Update, Lookup or Search',
+};
+
+/** Options shared by the operations that write fields. */
+export const writeOptions = {
+	emptyValues: {
+		displayName: 'Empty Values',
+		name: 'emptyValues',
+		type: 'options',
+		default: 'skip',
+		options: [
+			{
+				name: 'Skip',
+				value: 'skip',
+				description: 'Leave the field as it is in Kizen when the input value is empty',
+			},
+			{
+				name: 'Clear',
+				value: 'clear',
+				description: 'Empty the field in Kizen when the input value is empty (sends null)',
+			},
+		],
+		description: 'What an empty input value (empty text, null, empty list) does to the Kizen field',
+	},
+	archivedMatch: {
+		displayName: 'If an Archived Record Matches',
+		name: 'archivedMatch',
+		type: 'options',
+		default: 'prompt',
+		options: [
+			{ name: 'Fail', value: 'prompt', description: 'Report an error for the item (Kizen’s default)' },
+			{
+				name: 'Unarchive It',
+				value: 'unarchive',
+				description: 'Restore the archived record and apply the fields to it',
+			},
+			{
+				name: 'Create a New Record',
+				value: 'overwrite',
+				description: 'Leave the archived record archived and create a new one',
+			},
+		],
+		description:
+			'What to do when no live record has this name or email but an archived one does. Not set: Kizen’s default (fail).',
+	},
+	multiValueMode: {
+		displayName: 'Multi-Value Fields',
+		name: 'multiValueMode',
+		type: 'options',
+		default: 'replace',
+		options: [
+			{ name: 'Replace', value: 'replace', description: 'Set the field to exactly the given values' },
+			{ name: 'Add', value: 'add', description: 'Add the given values to those already there' },
+			{ name: 'Remove', value: 'remove', description: 'Remove the given values from the field' },
+		],
+		description:
+			'How values for multi-value fields (checkboxes, tags, to-many relationships, files) are applied',
+	},
+	overwriteArchivedIdentifier: {
+		displayName: 'Overwrite Archived Identifier on Update',
+		name: 'overwriteArchivedIdentifier',
+		type: 'boolean',
+		default: false,
+		description:
+			'Whether an update that renames the record (new name or email) may take an identifier an archived record holds. Kizen then changes the archived record’s identifier; otherwise the item fails.',
+	},
+	returnAllFields: {
+		displayName: 'Return All Fields',
+		name: 'returnAllFields',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return every field of the record, not only the fields written',
+	},
+} satisfies Record<string, INodeProperties>;
+
+/** Options of the operations that read records: which fields come back. */
+export const readOptions = {
+	fieldNames: {
+		displayName: 'Fields to Return',
+		name: 'fieldNames',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
+		default: [],
+		description:
+			'Which fields to return (the record’s name or email always comes back). Empty: Kizen’s default fields. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+	},
+	returnAllFields: {
+		displayName: 'Return All Fields',
+		name: 'returnAllFields',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to return every field of the record; overrides Fields to Return',
+	},
+} satisfies Record<string, INodeProperties>;
+
 export const outputOption: INodeProperties = {
 	displayName: 'Output',
 	name: 'output',
@@ -114,7 +216,7 @@ export const outputOption: INodeProperties = {
 			name: 'Simplified',
 			value: 'simplified',
 			description:
-				'ID, action, object and the fields by API name with plain values (option labels, numbers, related record IDs)',
+				'ID, action (for writes), object and the fields by API name with plain values (option labels, numbers, related record IDs)',
 		},
 		{ name: 'Raw', value: 'raw', description: 'Kizen’s response exactly as it came' },
 	],

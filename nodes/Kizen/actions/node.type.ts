@@ -1,7 +1,7 @@
 import type { AllEntities } from 'n8n-workflow';
 
 type NodeMap = {
-	record: 'upsert';
+	record: 'archive' | 'create' | 'get' | 'lookup' | 'search' | 'unarchive' | 'update' | 'upsert';
 };
 
 export type KizenType = AllEntities<NodeMap>;

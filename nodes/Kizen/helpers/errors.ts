@@ -16,7 +16,12 @@ export interface ErrorContext {
 	sentFields?: FieldWrite[];
 	schema?: ObjectSchema;
 	timeoutMs?: number;
+	/** The request was not idempotent (Create): after a lost answer it may or may not have happened. */
+	notIdempotent?: boolean;
 }
+
+const MAY_HAVE_HAPPENED =
+	'Kizen may have created the record before the answer was lost. Check in Kizen before running this item again, or use Create or Update, which never duplicates.';
 
 const ARCHIVED_HINT =
 	'An archived record has this identifier. Choose what should happen under Options → If an Archived Record Matches: "Unarchive It" restores it, "Create a New Record" leaves it archived and makes a new one.';
@@ -45,12 +50,16 @@ export function kizenApiError(
 		response.body && typeof response.body === 'object' && !Array.isArray(response.body)
 			? (response.body as JsonObject)
 			: {};
-	return new NodeApiError(node, body, {
+	const error = new NodeApiError(node, body, {
 		message: `${itemPrefix(context)}${message}`,
 		description,
 		httpCode: response.statusCode ? String(response.statusCode) : undefined,
 		itemIndex: context.itemIndex,
 	});
+	// NodeApiError swaps a message that mentions a network code (ECONNRESET...) or, by substring,
+	// words in user data for a generic text; ours already says what happened, so keep it.
+	error.message = `${itemPrefix(context)}${message}`;
+	return error;
 }
 
 function describe(response: KizenResponse, context: ErrorContext): { message: string; hint?: string } {
@@ -63,7 +72,9 @@ function describe(response: KizenResponse, context: ErrorContext): { message: st
 			const seconds = context.timeoutMs ? ` within ${context.timeoutMs / 1000} s` : '';
 			return {
 				message: `Kizen did not answer${seconds} (timed out after ${tries})`,
-				hint: 'Kizen may be slow right now. Run again later, or raise Options → Timeout.',
+				hint: context.notIdempotent
+					? MAY_HAVE_HAPPENED
+					: 'Kizen may be slow right now. Run again later, or raise Options → Timeout.',
 			};
 		}
 		if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
@@ -74,7 +85,9 @@ function describe(response: KizenResponse, context: ErrorContext): { message: st
 		}
 		return {
 			message: `The connection to Kizen was lost (${code}) and Kizen was unavailable after ${tries}`,
-			hint: 'Nothing is duplicated by running this item again: Create or Update matches the existing record.',
+			hint: context.notIdempotent
+				? MAY_HAVE_HAPPENED
+				: 'Running the item again is safe: the request is repeatable (Create or Update matches the existing record).',
 		};
 	}
 	if (isWebPage(body)) {
@@ -115,8 +128,10 @@ function describe(response: KizenResponse, context: ErrorContext): { message: st
 		default:
 			if (statusCode >= 500) {
 				return {
-					message: `Kizen was unavailable (HTTP ${statusCode}) after ${tries}`,
-					hint: 'This is a problem on Kizen’s side. Running the item again later is safe.',
+					message: `Kizen was unavailable (HTTP ${statusCode}) after ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
+					hint: context.notIdempotent
+						? MAY_HAVE_HAPPENED
+						: 'This is a problem on Kizen’s side. Running the item again later is safe.',
 				};
 			}
 			return { message: `Kizen answered HTTP ${statusCode}${detail ? `: ${detail}` : ''}` };

@@ -24,6 +24,8 @@ export interface KizenField {
 	is_required?: boolean;
 	is_read_only?: boolean;
 	is_hidden?: boolean;
+	/** Kizen's built-in fields (`"default"::` in search filters) as opposed to custom ones. */
+	is_default?: boolean;
 	options?: KizenFieldOption[];
 	relation?: { cardinality?: string; related_object?: { id?: string; name?: string } } | null;
 }

@@ -103,6 +103,26 @@ export function convertValue(field: KizenField, raw: unknown): Conversion {
 	}
 }
 
+/**
+ * A search filter's value: the same conversion as a write, but options compare by their ID and a
+ * list is a set of alternatives. Text stays text (a filter may hold a fragment, e.g. "Contains").
+ */
+export function toFilterValue(field: KizenField, raw: unknown): Conversion {
+	const type = field.field_type;
+	const typed =
+		SINGLE_CHOICE_TYPES.has(type) ||
+		MULTI_CHOICE_TYPES.has(type) ||
+		['integer', 'rating', 'decimal', 'money', 'checkbox', 'date', 'datetime', 'relationship'].includes(type);
+	if (!typed) return { value: raw === undefined || raw === null ? '' : String(raw) };
+	const converted = convertValue(field, raw);
+	if (converted.problem !== undefined) return converted;
+	const idOf = (value: unknown) =>
+		value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject).id : value;
+	return {
+		value: Array.isArray(converted.value) ? converted.value.map(idOf) : idOf(converted.value),
+	};
+}
+
 export interface FieldWriteOptions {
 	emptyValues: EmptyValues;
 	multiValueMode: MultiValueMode;

@@ -26,20 +26,34 @@ const TYPE_MAP: Record<string, FieldType> = {
 export async function getFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const object = this.getNodeParameter('object', undefined, { extractValue: true }) as string;
 	if (!object) return { fields: [] };
+	const operation = String(this.getNodeParameter('operation', undefined) ?? 'upsert');
 	const client = await KizenClient.create(this);
 	const schema = await new SchemaCache(this, client).get(String(object));
-	return { fields: schema.fields.filter(isWritable).map((field) => toMapperField(schema, field)) };
+	return {
+		fields: schema.fields.filter(isWritable).map((field) => toMapperField(schema, field, operation)),
+	};
 }
 
-function toMapperField(schema: ObjectSchema, field: KizenField): ResourceMapperField {
+/**
+ * Required marks follow what Kizen demands of each operation: Create needs the required fields and
+ * the name (email for Contacts); Create or Update takes the name from Lookup Value; Update needs none.
+ */
+function isRequiredFor(schema: ObjectSchema, field: KizenField, operation: string): boolean {
+	const isIdentifier = field.name === schema.identifierFieldName;
+	if (operation === 'update') return false;
+	if (operation === 'create') return isIdentifier || Boolean(field.is_required);
+	return Boolean(field.is_required) && !isIdentifier;
+}
+
+function toMapperField(schema: ObjectSchema, field: KizenField, operation: string): ResourceMapperField {
 	const isIdentifier = field.name === schema.identifierFieldName;
 	const mapped: ResourceMapperField = {
 		id: field.name,
-		displayName: isIdentifier
-			? `${field.display_name} (optional: Lookup Value sets it on create)`
-			: field.display_name,
-		// The lookup value supplies the identifier, so the mapper never demands it.
-		required: Boolean(field.is_required) && !isIdentifier,
+		displayName:
+			isIdentifier && operation === 'upsert'
+				? `${field.display_name} (optional: Lookup Value sets it on create)`
+				: field.display_name,
+		required: isRequiredFor(schema, field, operation),
 		defaultMatch: false,
 		canBeUsedToMatch: false,
 		display: true,

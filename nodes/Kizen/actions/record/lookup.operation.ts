@@ -1,0 +1,100 @@
+/**
+ * Record → Lookup: `GET /api/records/{object}/lookup?identifier=`. Kizen's lookup is exact and
+ * case-sensitive (unlike Create or Update's match); a miss is Kizen's 404, which the user may turn
+ * into "no output" or an error.
+ */
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { isSuccess, kizenApiError } from '../../helpers/errors';
+import type { OutputShape } from '../../helpers/output';
+import { objectLocator, outputOption, readOptions, transportOptions } from '../common.descriptions';
+import { runItems } from '../runItems';
+import type { ReadOptions } from './readRecord';
+import { fieldSelection } from './readRecord';
+import { objectSchemaFor, recordOutput } from './recordItem';
+
+const properties: INodeProperties[] = [
+	objectLocator,
+	{
+		displayName: 'Name or Email',
+		name: 'identifier',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. {{ $json.email }}',
+		description:
+			'The email address for Contacts, the record name for other objects. Kizen’s lookup is exact and case-sensitive ("ada@example.com" does not find "Ada@example.com"), unlike Create or Update.',
+	},
+	{
+		displayName: 'If No Record Matches',
+		name: 'onNoMatch',
+		type: 'options',
+		default: 'empty',
+		options: [
+			{
+				name: 'Output Nothing',
+				value: 'empty',
+				description:
+					'No output item for this input (turn on Settings → Always Output Data to get an empty item)',
+			},
+			{ name: 'Fail', value: 'error', description: 'Report an error for the item' },
+		],
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add option',
+		default: {},
+		options: [
+			readOptions.fieldNames,
+			...transportOptions.slice(0, 2),
+			outputOption,
+			readOptions.returnAllFields,
+			transportOptions[2],
+		],
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['record'], operation: ['lookup'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+): Promise<INodeExecutionData[]> {
+	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
+		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+		const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim();
+		if (!identifier) {
+			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {
+				description: 'Set Name or Email to the record’s exact name (email for Contacts).',
+				itemIndex,
+			});
+		}
+		const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
+			output?: OutputShape;
+		};
+		const response = await client.request({
+			method: 'GET',
+			path: `/api/records/${encodeURIComponent(schema.object.name)}/lookup`,
+			qs: { identifier, ...fieldSelection(options) },
+			idempotent: true,
+		});
+		if (response.statusCode === 404 && this.getNodeParameter('onNoMatch', itemIndex) === 'empty') {
+			return [];
+		}
+		if (!isSuccess(response)) {
+			throw kizenApiError(this.getNode(), response, { itemIndex, itemLabel: identifier });
+		}
+		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	});
+}

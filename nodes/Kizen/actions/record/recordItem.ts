@@ -1,0 +1,99 @@
+/**
+ * What the Record operations share per item: the object's schema, the record ID, the field writes
+ * from the mapper, and the output shape. One place, so every operation converts and reports alike.
+ */
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import type { ErrorContext } from '../../helpers/errors';
+import { itemPrefix } from '../../helpers/errors';
+import type { FieldWrite, ObjectSchema } from '../../helpers/interfaces';
+import type { OutputShape } from '../../helpers/output';
+import { simplifyRecord } from '../../helpers/output';
+import type { SchemaCache } from '../../helpers/schema';
+import type { EmptyValues, MultiValueMode } from '../../helpers/values';
+import { describeProblem, toFieldWrites } from '../../helpers/values';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export interface WriteOptions {
+	emptyValues?: EmptyValues;
+	multiValueMode?: MultiValueMode;
+	output?: OutputShape;
+	returnAllFields?: boolean;
+}
+
+/** The schema of the item's object (the Object parameter may be a per-item expression). */
+export async function objectSchemaFor(
+	this: IExecuteFunctions,
+	itemIndex: number,
+	schemas: SchemaCache,
+): Promise<ObjectSchema> {
+	const identifier = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
+	return await schemas.get(String(identifier ?? ''), itemIndex);
+}
+
+/** The item's Record ID, checked before any request. */
+export function recordIdFor(this: IExecuteFunctions, itemIndex: number): string {
+	const recordId = String(this.getNodeParameter('recordId', itemIndex, '') ?? '').trim();
+	if (!UUID.test(recordId)) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: Record ID ${JSON.stringify(recordId)} is not a record ID`,
+			{
+				description:
+					'A Kizen record ID is a UUID such as 7c9e6679-7425-40de-944b-e07fc1f90ae7, e.g. {{ $json.id }} from Create or Update, Lookup or Search. Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
+		);
+	}
+	return recordId;
+}
+
+/**
+ * The `fields` array for the item, from the Fields mapper. The mapper is read whole: n8n's
+ * per-field type check would refuse option labels and date strings that the value-conversion
+ * module accepts and explains better.
+ */
+export function fieldWritesFor(
+	this: IExecuteFunctions,
+	items: INodeExecutionData[],
+	itemIndex: number,
+	schema: ObjectSchema,
+	options: WriteOptions,
+	context: ErrorContext,
+): FieldWrite[] {
+	const mapper = this.getNodeParameter('fields', itemIndex, {}) as {
+		mappingMode?: string;
+		value?: IDataObject | null;
+	};
+	const autoMap = mapper.mappingMode === 'autoMapInputData';
+	const converted = toFieldWrites(schema, autoMap ? items[itemIndex].json : (mapper.value ?? {}), {
+		emptyValues: options.emptyValues ?? 'skip',
+		multiValueMode: options.multiValueMode ?? 'replace',
+		ignoreUnknownKeys: autoMap,
+	});
+	if (converted.problem) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`${itemPrefix(context)}${describeProblem(converted.problem)}`,
+			{
+				description:
+					'Correct the value in the input or in Fields. Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
+		);
+	}
+	return converted.writes;
+}
+
+/** A record (or an upsert answer) as the output item the user chose. */
+export function recordOutput(
+	schema: ObjectSchema,
+	record: IDataObject,
+	output: OutputShape | undefined,
+	itemIndex: number,
+): INodeExecutionData {
+	const json = output === 'raw' ? record : simplifyRecord(schema, record);
+	return { json, pairedItem: { item: itemIndex } };
+}
