@@ -28,7 +28,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Create',
 				value: 'create',
-				description: 'Create a new record (never retried once sent: use Create or Update for re-runnable syncs)',
+				description:
+					'Create a new record (never retried once sent: use Create or Update for re-runnable syncs)',
 				action: 'Create a record',
 			},
 			{

@@ -7,21 +7,19 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { isSuccess, kizenApiError } from '../../helpers/errors';
-import { objectLocator, recordIdParameter, transportOptions } from '../common.descriptions';
+import {
+	objectLocator,
+	recordIdParameter,
+	transportOptions,
+	optionsCollection,
+} from '../common.descriptions';
 import { runItems } from '../runItems';
 import { objectSchemaFor, recordIdFor } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
 	recordIdParameter,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: transportOptions,
-	},
+	optionsCollection(transportOptions),
 ];
 
 export const description = updateDisplayOptions(

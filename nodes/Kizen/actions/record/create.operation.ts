@@ -18,6 +18,7 @@ import {
 	outputOption,
 	transportOptions,
 	writeOptions,
+	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
@@ -28,23 +29,22 @@ const NOT_RETRIED =
 
 const properties: INodeProperties[] = [
 	objectLocator,
-	{ ...fieldsMapper, description: `${fieldsMapper.description} Include the record’s name (email for Contacts).` },
 	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			writeOptions.emptyValues,
-			writeOptions.archivedMatch,
-			{ ...transportOptions[0], description: `${transportOptions[0].description}${NOT_RETRIED}` },
-			transportOptions[1],
-			outputOption,
-			writeOptions.returnAllFields,
-			transportOptions[2],
-		],
+		...fieldsMapper,
+		description: `${fieldsMapper.description} Include the record’s name (email for Contacts).`,
 	},
+	optionsCollection([
+		writeOptions.emptyValues,
+		writeOptions.archivedMatch,
+		outputOption,
+		writeOptions.returnAllFields,
+		// Max Attempts says plainly that Create is the exception to retrying.
+		...transportOptions.map((option) =>
+			option.name === 'maxAttempts'
+				? { ...option, description: `${option.description}${NOT_RETRIED}` }
+				: option,
+		),
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -15,6 +15,7 @@ import {
 	readOptions,
 	recordIdParameter,
 	transportOptions,
+	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
@@ -24,20 +25,12 @@ import { objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
 const properties: INodeProperties[] = [
 	objectLocator,
 	recordIdParameter,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			readOptions.fieldNames,
-			...transportOptions.slice(0, 2),
-			outputOption,
-			readOptions.returnAllFields,
-			transportOptions[2],
-		],
-	},
+	optionsCollection([
+		readOptions.fieldNames,
+		outputOption,
+		readOptions.returnAllFields,
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -13,7 +13,13 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { isSuccess, kizenApiError } from '../../helpers/errors';
 import type { OutputShape } from '../../helpers/output';
-import { objectLocator, outputOption, readOptions, transportOptions } from '../common.descriptions';
+import {
+	objectLocator,
+	outputOption,
+	readOptions,
+	transportOptions,
+	optionsCollection,
+} from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
 import { fieldSelection } from './readRecord';
@@ -46,20 +52,12 @@ const properties: INodeProperties[] = [
 			{ name: 'Fail', value: 'error', description: 'Report an error for the item' },
 		],
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			readOptions.fieldNames,
-			...transportOptions.slice(0, 2),
-			outputOption,
-			readOptions.returnAllFields,
-			transportOptions[2],
-		],
-	},
+	optionsCollection([
+		readOptions.fieldNames,
+		outputOption,
+		readOptions.returnAllFields,
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions(

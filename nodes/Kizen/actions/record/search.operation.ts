@@ -15,7 +15,13 @@ import type { ObjectSchema } from '../../helpers/interfaces';
 import type { OutputShape } from '../../helpers/output';
 import { describeProblem, toFilterValue } from '../../helpers/values';
 import type { KizenClient } from '../../transport';
-import { objectLocator, outputOption, readOptions, transportOptions } from '../common.descriptions';
+import {
+	objectLocator,
+	outputOption,
+	readOptions,
+	transportOptions,
+	optionsCollection,
+} from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
 import { fieldSelection } from './readRecord';
@@ -128,39 +134,31 @@ const properties: INodeProperties[] = [
 		description: 'Max number of results to return',
 		displayOptions: { show: { returnAll: [false] } },
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			readOptions.fieldNames,
-			...transportOptions.slice(0, 2),
-			outputOption,
-			readOptions.returnAllFields,
-			{
-				displayName: 'Sort By Field Name or ID',
-				name: 'sortBy',
-				type: 'options',
-				typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
-				default: '',
-				description:
-					'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-			},
-			{
-				displayName: 'Sort Direction',
-				name: 'sortDirection',
-				type: 'options',
-				default: 'asc',
-				options: [
-					{ name: 'Ascending', value: 'asc' },
-					{ name: 'Descending', value: 'desc' },
-				],
-			},
-			transportOptions[2],
-		],
-	},
+	optionsCollection([
+		readOptions.fieldNames,
+		outputOption,
+		readOptions.returnAllFields,
+		{
+			displayName: 'Sort By Field Name or ID',
+			name: 'sortBy',
+			type: 'options',
+			typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
+			default: '',
+			description:
+				'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		},
+		{
+			displayName: 'Sort Direction',
+			name: 'sortDirection',
+			type: 'options',
+			default: 'asc',
+			options: [
+				{ name: 'Ascending', value: 'asc' },
+				{ name: 'Descending', value: 'desc' },
+			],
+		},
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions(
@@ -189,15 +187,19 @@ export async function execute(
 		const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
 		const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
 		const body: IDataObject = {
-			query: conditions.length ? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }] : [],
+			query: conditions.length
+				? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }]
+				: [],
 			and: this.getNodeParameter('combine', itemIndex, 'and') === 'and',
 		};
 		const selection = fieldSelection(options);
-		if (typeof selection.field_names === 'string') body.field_names = selection.field_names.split(',');
+		if (typeof selection.field_names === 'string')
+			body.field_names = selection.field_names.split(',');
 		const qs: IDataObject = { ...(selection.all_fields ? selection : {}) };
 		const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
 		if (searchText) qs.search = searchText;
-		if (options.sortBy) qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
+		if (options.sortBy)
+			qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
 		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
 		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
 
@@ -216,10 +218,14 @@ function filterFor(
 	const fieldName = String(condition.field ?? '');
 	const field = schema.byApiName.get(fieldName) ?? schema.byId.get(fieldName);
 	if (!field) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`, {
-			description: 'Choose the filter’s field from the list (Filters → Field Name or ID).',
-			itemIndex,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
+			{
+				description: 'Choose the filter’s field from the list (Filters → Field Name or ID).',
+				itemIndex,
+			},
+		);
 	}
 	const operator = OPERATORS[condition.condition ?? 'equals'] ?? String(condition.condition);
 	const filter: IDataObject = {
@@ -233,7 +239,10 @@ function filterFor(
 		throw new NodeOperationError(
 			this.getNode(),
 			`Item ${itemIndex}: filter ${describeProblem({ field, key: field.name, value: condition.value, problem: converted.problem })}`,
-			{ description: 'Correct the filter’s value. Nothing was sent to Kizen for this item.', itemIndex },
+			{
+				description: 'Correct the filter’s value. Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
 		);
 	}
 	filter.value = converted.value as IDataObject['value'];
@@ -260,7 +269,10 @@ async function searchPages(
 			idempotent: true,
 		});
 		if (!isSuccess(response)) throw kizenApiError(this.getNode(), response, { itemIndex });
-		const { results = [], next } = response.body as { results?: IDataObject[]; next?: string | null };
+		const { results = [], next } = response.body as {
+			results?: IDataObject[];
+			next?: string | null;
+		};
 		records.push(...results.slice(0, limit - records.length));
 		if (!next || results.length === 0) break;
 	}

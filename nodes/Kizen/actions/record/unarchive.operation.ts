@@ -17,6 +17,7 @@ import {
 	outputOption,
 	recordIdParameter,
 	transportOptions,
+	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import { objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
@@ -24,14 +25,7 @@ import { objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
 const properties: INodeProperties[] = [
 	objectLocator,
 	recordIdParameter,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [...transportOptions.slice(0, 2), outputOption, transportOptions[2]],
-	},
+	optionsCollection([outputOption, ...transportOptions]),
 ];
 
 export const description = updateDisplayOptions(

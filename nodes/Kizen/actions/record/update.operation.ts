@@ -15,6 +15,7 @@ import {
 	recordIdParameter,
 	transportOptions,
 	writeOptions,
+	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
@@ -24,22 +25,14 @@ const properties: INodeProperties[] = [
 	objectLocator,
 	recordIdParameter,
 	fieldsMapper,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			writeOptions.emptyValues,
-			...transportOptions.slice(0, 2),
-			writeOptions.multiValueMode,
-			outputOption,
-			writeOptions.overwriteArchivedIdentifier,
-			writeOptions.returnAllFields,
-			transportOptions[2],
-		],
-	},
+	optionsCollection([
+		writeOptions.emptyValues,
+		writeOptions.multiValueMode,
+		outputOption,
+		writeOptions.overwriteArchivedIdentifier,
+		writeOptions.returnAllFields,
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions(

@@ -20,6 +20,7 @@ import {
 	outputOption,
 	transportOptions,
 	writeOptions,
+	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
@@ -41,23 +42,15 @@ const properties: INodeProperties[] = [
 		hint: 'Contacts: the email address. Other objects: the record name.',
 	},
 	fieldsMapper,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add option',
-		default: {},
-		options: [
-			writeOptions.emptyValues,
-			writeOptions.archivedMatch,
-			...transportOptions.slice(0, 2),
-			writeOptions.multiValueMode,
-			outputOption,
-			writeOptions.overwriteArchivedIdentifier,
-			writeOptions.returnAllFields,
-			...transportOptions.slice(2),
-		],
-	},
+	optionsCollection([
+		writeOptions.emptyValues,
+		writeOptions.archivedMatch,
+		writeOptions.multiValueMode,
+		outputOption,
+		writeOptions.overwriteArchivedIdentifier,
+		writeOptions.returnAllFields,
+		...transportOptions,
+	]),
 ];
 
 export const description = updateDisplayOptions(
