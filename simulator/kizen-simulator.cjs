@@ -1046,6 +1046,8 @@ async function startSimulator(options = {}) {
 	let latency = latencyMs;
 	let bucketLimit = null;
 	let seq = 0;
+	let inFlight = 0;
+	let maxInFlight = 0;
 
 	function seedData() {
 		state.store = createStore(objects);
@@ -1148,8 +1150,23 @@ async function startSimulator(options = {}) {
 			requestId: `req-${s}-${crypto.randomBytes(4).toString('hex')}`,
 			fault: null,
 			receivedAt: Date.now(),
+			respondedAt: null,
+			inFlight: 0,
 		};
 		requests.push(entry);
+		// Inspection only: how many requests the server holds at once (received, not yet answered).
+		inFlight += 1;
+		maxInFlight = Math.max(maxInFlight, inFlight);
+		entry.inFlight = inFlight;
+		let finished = false;
+		const finish = () => {
+			if (finished) return;
+			finished = true;
+			inFlight -= 1;
+			entry.respondedAt = Date.now();
+		};
+		res.once('finish', finish);
+		res.once('close', finish);
 		const ctx = { method: req.method, path: url.pathname, query, rawQuery: url.search, headers: req.headers, body, bodyError, host: req.headers.host || `${host}:${api.port}` };
 		const run = () => {
 			if (res.destroyed) return;
@@ -1228,6 +1245,15 @@ async function startSimulator(options = {}) {
 		},
 		clearRequests() {
 			requests = [];
+			maxInFlight = inFlight;
+		},
+		/** Requests received and not yet answered (or dropped), right now. */
+		get inFlight() {
+			return inFlight;
+		},
+		/** The most requests held at once since the start, the last reset() or clearRequests(). */
+		get maxInFlight() {
+			return maxInFlight;
 		},
 		objects: () => objects.map(publicObject),
 		fields(ref) {
@@ -1289,6 +1315,7 @@ async function startSimulator(options = {}) {
 		reset() {
 			seedData();
 			requests = [];
+			maxInFlight = inFlight;
 			faults = [];
 			latency = 0;
 			bucketLimit = null;

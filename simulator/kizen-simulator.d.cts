@@ -22,7 +22,12 @@ export interface LoggedRequest extends RequestInfo {
 	requestId: string;
 	/** fault kind, 'rate_limit' when throttled, else null */
 	fault: 'status' | 'drop' | 'slow' | 'html' | 'rate_limit' | null;
+	/** epoch ms when the whole request had arrived (before any added latency) */
 	receivedAt: number;
+	/** epoch ms when the answer was sent or the socket closed; null while in flight */
+	respondedAt: number | null;
+	/** requests in flight on the server when this one arrived, itself included */
+	inFlight: number;
 }
 
 export interface FaultMatch {
@@ -112,7 +117,12 @@ export interface Simulator {
 	credentials: KizenCredentials;
 	employees: Employee[];
 	readonly requests: LoggedRequest[];
+	/** also restarts maxInFlight from the requests in flight now */
 	clearRequests(): void;
+	/** requests received and not yet answered (or dropped), right now */
+	readonly inFlight: number;
+	/** the most requests in flight at once since start, reset() or clearRequests() */
+	readonly maxInFlight: number;
 	objects(): ObjectDefinition[];
 	fields(objectNameOrId: string): FieldDefinition[];
 	field(objectNameOrId: string, fieldNameOrId: string): FieldDefinition;

@@ -7,9 +7,9 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { SchemaCache } from '../helpers/schema';
-import { DEFAULT_REQUEST_SETTINGS, KizenClient, runConcurrently } from '../transport';
+import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
 
-export const DEFAULT_CONCURRENCY = 8;
+export { DEFAULT_CONCURRENCY } from '../transport';
 
 export type ItemWork = (
 	itemIndex: number,
@@ -24,18 +24,17 @@ export async function runItems(
 ): Promise<INodeExecutionData[]> {
 	// Transport options are read once: they shape the whole batch, not one item.
 	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const client = await KizenClient.create(this, {
-		timeoutMs: Number(options.timeoutSeconds ?? DEFAULT_REQUEST_SETTINGS.timeoutMs / 1000) * 1000,
-		maxAttempts: Number(options.maxAttempts ?? DEFAULT_REQUEST_SETTINGS.maxAttempts),
-	});
+	const { concurrency, ...settings } = requestSettingsFrom(options);
+	const client = await KizenClient.create(this, settings);
 	const schemas = new SchemaCache(this, client);
-	const concurrency = Number(options.maxConcurrency ?? DEFAULT_CONCURRENCY);
 	const continueOnFail = this.continueOnFail();
 	let firstFailure: { itemIndex: number; error: Error } | undefined;
 
 	const results = await runConcurrently(items.length, concurrency, async (itemIndex) => {
 		// Stopping on error: start no new item once one failed; those in flight finish.
 		if (firstFailure && !continueOnFail) return [];
+		// The user stopped the execution: n8n discards the output, so send nothing more.
+		if (client.cancelled()) return [];
 		try {
 			const output = await work(itemIndex, client, schemas);
 			return Array.isArray(output) ? output : [output];

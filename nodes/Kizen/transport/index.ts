@@ -13,7 +13,7 @@ import type {
 	ILoadOptionsFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { KizenResponse } from '../helpers/interfaces';
 import { baseUrlFromCredentials } from './baseUrl';
@@ -28,6 +28,8 @@ export interface RequestSettings {
 }
 
 export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: 30_000, maxAttempts: 5 };
+/** Max Concurrent Requests by default: enough to hide Kizen's latency, gentle on its API. */
+export const DEFAULT_CONCURRENCY = 8;
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
 const BACKOFF_BASE_MS = 500;
@@ -35,18 +37,13 @@ const BACKOFF_CAP_MS = 30_000;
 /** A Retry-After longer than this is treated as "not within this execution". */
 const RETRY_AFTER_CAP_MS = 120_000;
 /** Network failures where the request cannot have reached Kizen (safe to retry any request). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-const NETWORK_CODES = new Set([
-	...NOT_SENT_CODES,
-	'ECONNRESET',
-	'ECONNABORTED',
-	'ETIMEDOUT',
-	'EPIPE',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'ESOCKETTIMEDOUT',
-	'EHOSTUNREACH',
-	'ENETUNREACH',
-]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+/** Codes that mean "no answer came in time" (axios reports its own timeout as ECONNABORTED). */
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+/** The execution was cancelled: the request was aborted on purpose, never retry it. */
+const CANCELLED = 'ERR_CANCELED';
+/** An errno-style code (ECONNRESET, EPIPE, ERR_SOCKET_...), as opposed to an HTTP status. */
+const ERRNO_CODE = /^E[A-Z_]{3,}$/;
 
 export interface KizenRequest {
 	method: IHttpRequestMethods;
@@ -94,35 +91,55 @@ export class KizenClient {
 	 */
 	async request(req: KizenRequest): Promise<KizenResponse> {
 		const { maxAttempts, timeoutMs } = this.settings;
+		let lastRetryAfter: string | undefined;
 		for (let attempt = 1; ; attempt++) {
 			await this.waitWhilePaused();
+			if (this.cancelled()) return cancelledResponse(attempt - 1, lastRetryAfter);
 			let response: KizenResponse;
 			try {
 				response = await this.send(req, timeoutMs);
 			} catch (error) {
 				const code = networkCode(error);
+				// Not a network failure (a bug, a credential problem): retrying cannot help.
+				if (code === undefined) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+				if (code === CANCELLED) return cancelledResponse(attempt, lastRetryAfter);
+				// A request that is not idempotent is repeated only when it never left this machine.
 				const retryable = req.idempotent || NOT_SENT_CODES.has(code);
 				if (!retryable || attempt >= maxAttempts) {
-					return { statusCode: 0, body: undefined, networkCode: code, attempts: attempt };
+					return {
+						statusCode: 0,
+						body: undefined,
+						networkCode: code,
+						attempts: attempt,
+						retryAfter: lastRetryAfter,
+					};
 				}
 				await sleep(backoffMs(attempt));
 				continue;
 			}
 			response.attempts = attempt;
-			const retryable =
-				RETRYABLE_STATUSES.has(response.statusCode) &&
-				(req.idempotent || response.statusCode === 429);
-			if (!retryable || attempt >= maxAttempts) return response;
+			if (response.retryAfter !== undefined) lastRetryAfter = response.retryAfter;
+			else response.retryAfter = lastRetryAfter;
+			if (!RETRYABLE_STATUSES.has(response.statusCode)) return response;
 
 			const waitMs = retryAfterMs(response.retryAfter) ?? backoffMs(attempt);
-			if (waitMs > RETRY_AFTER_CAP_MS) return response;
-			if (response.statusCode === 429) {
+			if (response.statusCode === 429 && waitMs <= RETRY_AFTER_CAP_MS) {
+				// Rate limited: the whole pool waits, whether or not this request tries again.
 				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
-				await this.waitWhilePaused();
-			} else {
-				await sleep(waitMs);
 			}
+			// A 429 means Kizen refused the request unprocessed, so even a request that is not
+			// idempotent may repeat it; a 5xx may come after the work was done.
+			const retryable = req.idempotent || response.statusCode === 429;
+			if (!retryable || attempt >= maxAttempts || waitMs > RETRY_AFTER_CAP_MS) return response;
+			if (response.statusCode === 429) await this.waitWhilePaused();
+			else await sleep(waitMs);
 		}
+	}
+
+	/** Whether the user stopped the execution (then nothing more is sent or retried). */
+	cancelled(): boolean {
+		const ctx = this.ctx as Partial<IExecuteFunctions>;
+		return ctx.getExecutionCancelSignal?.()?.aborted === true;
 	}
 
 	private async waitWhilePaused(): Promise<void> {
@@ -175,18 +192,32 @@ export function retryAfterMs(header: string | undefined): number | undefined {
 	return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-/** The errno-style code of a failed request, wherever n8n's error wrapping put it. */
-function networkCode(error: unknown): string {
+function cancelledResponse(attempts: number, retryAfter?: string): KizenResponse {
+	return { statusCode: 0, body: undefined, networkCode: CANCELLED, attempts, retryAfter };
+}
+
+/**
+ * The errno-style code of a failed request, wherever n8n's error wrapping put it: n8n-core 2.8
+ * throws a NodeApiError whose `httpCode` holds the code (ECONNRESET, ECONNABORTED for an axios
+ * timeout) and whose `messages` keep the original text; newer versions also keep the `cause`.
+ * Timeouts come back as ETIMEDOUT. `undefined` when the failure is not a network one.
+ */
+export function networkCode(error: unknown): string | undefined {
 	let current = error as JsonObject | undefined;
-	for (let depth = 0; current && depth < 4; depth++) {
-		const code = current.code;
-		if (typeof code === 'string' && NETWORK_CODES.has(code)) return code;
-		const message = typeof current.message === 'string' ? current.message : '';
-		if (/socket hang up|ECONNRESET/i.test(message)) return 'ECONNRESET';
-		if (/timeout/i.test(message)) return 'ETIMEDOUT';
+	for (let depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+		const texts = [current.message, ...(Array.isArray(current.messages) ? current.messages : [])]
+			.filter((text): text is string => typeof text === 'string')
+			.join('\n');
+		if (current.code === CANCELLED || current.name === 'CanceledError') return CANCELLED;
+		if (/timeout of \d+ms exceeded|timed? ?out/i.test(texts)) return 'ETIMEDOUT';
+		for (const candidate of [current.code, current.httpCode, current.errno]) {
+			if (typeof candidate !== 'string' || !ERRNO_CODE.test(candidate)) continue;
+			return TIMEOUT_CODES.has(candidate) ? 'ETIMEDOUT' : candidate;
+		}
+		if (/socket hang up/i.test(texts)) return 'ECONNRESET';
 		current = current.cause as JsonObject | undefined;
 	}
-	return 'ECONNRESET';
+	return undefined;
 }
 
 /**
@@ -206,6 +237,25 @@ export async function runConcurrently<T>(
 			results[index] = await work(index);
 		}
 	};
-	await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker));
+	const slots = Number.isFinite(limit) ? Math.max(1, Math.min(Math.floor(limit), count)) : 1;
+	await Promise.all(Array.from({ length: slots }, worker));
 	return results;
+}
+
+/**
+ * Transport settings from the Options collection, defended against values an expression can
+ * produce (text, 0, NaN): a bad Max Concurrent Requests would otherwise start no worker at all and
+ * silently drop every item, a bad Max Attempts would retry forever.
+ */
+export function requestSettingsFrom(options: IDataObject): RequestSettings & { concurrency: number } {
+	const whole = (value: unknown, fallback: number, min: number, max: number) => {
+		const number = Number(value ?? fallback);
+		return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
+	};
+	const seconds = Number(options.timeoutSeconds ?? DEFAULT_REQUEST_SETTINGS.timeoutMs / 1000);
+	return {
+		timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_REQUEST_SETTINGS.timeoutMs,
+		maxAttempts: whole(options.maxAttempts, DEFAULT_REQUEST_SETTINGS.maxAttempts, 1, 10),
+		concurrency: whole(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, 50),
+	};
 }

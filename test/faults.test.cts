@@ -1,0 +1,477 @@
+/**
+ * Throughput and resilience under faults (issue 4). The Kizen node runs inside n8n's engine
+ * (WorkflowExecute) against the simulator, which injects one kind of fault per test into a batch of
+ * 200 upserts. Every test then proves from the simulator's records and request log, not from the
+ * node's own word, that each item was either upserted exactly once or failed with its own error
+ * item: nothing silently dropped, nothing duplicated, output in input order with `pairedItem`.
+ *
+ * Retry-After and timeouts are kept small (1 s) so the file runs in well under a minute.
+ */
+import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { KizenApi } from '../credentials/KizenApi.credentials';
+import type { KizenRequest } from '../nodes/Kizen/transport';
+import { KizenClient, networkCode, requestSettingsFrom, retryAfterMs } from '../nodes/Kizen/transport';
+import type { Simulator } from './helpers/kizen.cjs';
+import type { LoggedRequest, RequestInfo } from '../simulator/kizen-simulator.cjs';
+
+const { autoMap, byName, credentialsFor, engine, runKizen, startSimulator }: typeof import('./helpers/kizen.cjs') =
+	require('./helpers/kizen.cts');
+
+const N = 200;
+const CONTACTS = 'client_client';
+
+let sim: Simulator;
+beforeAll(async () => {
+	sim = await startSimulator({ port: 0 });
+});
+afterAll(async () => {
+	engine.shutdownEngine();
+	await sim.close();
+});
+beforeEach(() => sim.reset());
+
+// ---------------------------------------------------------------------------------------------
+// The batch, and the proof that nothing was lost or duplicated
+// ---------------------------------------------------------------------------------------------
+
+const emailOf = (index: number) => `f${index}@faults.example`;
+const batch = (n = N) => Array.from({ length: n }, (_, i) => ({ email: emailOf(i), first_name: `F${i}` }));
+const upsertParams = (options: INodeParameters = {}) => ({
+	object: byName(CONTACTS),
+	lookupValue: '={{ $json.email }}',
+	fields: autoMap(),
+	options,
+});
+/** Runs the batch with Continue (regular output): one output item per input item, in order. */
+const runBatch = async (options: INodeParameters = {}, n = N) =>
+	await runKizen(sim, upsertParams(options), batch(n), { onError: 'continueRegularOutput' });
+
+/** The item a request was for (its lookup value), or -1. */
+const itemOf = (info: { body?: unknown }) => {
+	const lookup = (info.body as { lookup_value?: unknown } | null)?.lookup_value;
+	const match = typeof lookup === 'string' ? /^f(\d+)@faults\.example$/.exec(lookup) : null;
+	return match ? Number(match[1]) : -1;
+};
+/** Fault predicate: only the first request for each of these items. */
+const firstAttemptOf = (items: number[]) => {
+	const seen = new Set<number>();
+	return (info: RequestInfo) => {
+		const item = itemOf(info);
+		if (!items.includes(item) || seen.has(item)) return false;
+		seen.add(item);
+		return true;
+	};
+};
+/** Fault predicate: every request for these items. */
+const everyAttemptOf = (items: number[]) => (info: RequestInfo) => items.includes(itemOf(info));
+
+const upserts = (): LoggedRequest[] => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/upsert'));
+const requestsFor = (item: number) => upserts().filter((r) => itemOf(r) === item);
+
+interface Expectation {
+	/** Items that must fail, each with its own error item whose message matches. */
+	failed?: number[];
+	message?: RegExp;
+	/** Whether Kizen applied the failed items' writes anyway (a drop or timeout after the write). */
+	failedWritten?: boolean;
+	maxAttempts: number;
+	n?: number;
+}
+
+/**
+ * The proof, from the simulator: output i is item i (pairedItem), succeeded items exist exactly
+ * once among live records with the id the node output, failed items carry their own error, no
+ * identifier is held by two live records, and the record count adds up.
+ */
+function expectEveryItemAccountedFor(result: Awaited<ReturnType<typeof runBatch>>, expectation: Expectation) {
+	const { failed = [], message, failedWritten = false, maxAttempts, n = N } = expectation;
+	expect(result.error).toBeUndefined();
+	const out = result.rawItems('Kizen');
+	expect(out).toHaveLength(n);
+	expect(out.map((item) => item.pairedItem)).toEqual(Array.from({ length: n }, (_, i) => ({ item: i })));
+
+	const { live } = sim.records(CONTACTS);
+	const byIdentifier = new Map<string, string[]>();
+	for (const record of live) {
+		const key = record.identifier.toLowerCase();
+		byIdentifier.set(key, [...(byIdentifier.get(key) ?? []), record.id]);
+	}
+	// No duplicate anywhere, and every batch record belongs to an item.
+	expect([...byIdentifier.entries()].filter(([, ids]) => ids.length > 1)).toEqual([]);
+
+	let created = 0;
+	out.forEach((item, i) => {
+		const ids = byIdentifier.get(emailOf(i)) ?? [];
+		const sent = requestsFor(i);
+		expect(sent.length).toBeGreaterThanOrEqual(1);
+		expect(sent.length).toBeLessThanOrEqual(maxAttempts);
+		if (failed.includes(i)) {
+			expect(item.json.error).toEqual(expect.stringMatching(new RegExp(`^Item ${i} \\("${emailOf(i)}"\\): `)));
+			if (message) expect(item.json.error).toMatch(message);
+			expect(item.error).toBeDefined();
+			expect(ids).toHaveLength(failedWritten ? 1 : 0);
+		} else {
+			expect(item.json.error).toBeUndefined();
+			// 'updated' when an attempt whose answer was lost had already created the record.
+			expect(item.json).toMatchObject({ action: expect.stringMatching(/^(created|updated)$/), object: CONTACTS, fields: { first_name: `F${i}` } });
+			expect(ids).toEqual([item.json.id]);
+		}
+		created += ids.length;
+	});
+	const batchRecords = live.filter((r) => /@faults\.example$/.test(r.identifier)).length;
+	expect(batchRecords).toBe(created);
+	return out;
+}
+
+/** The moments the server answered 429 to an upsert. */
+const rateLimitedAt = () => upserts().filter((r) => r.status === 429).map((r) => r.respondedAt!);
+
+/**
+ * After each 429 the whole pool waits: no upsert reaches the server from shortly after the 429
+ * (requests already on their way may still land) until the pause is over.
+ */
+function expectPoolPaused(pauseMs: number, slackMs = 100) {
+	const times = rateLimitedAt();
+	expect(times.length).toBeGreaterThan(0);
+	for (const at of times) {
+		const during = upserts().filter((r) => r.receivedAt > at + slackMs && r.receivedAt < at + pauseMs - 5);
+		expect(during.map((r) => [r.seq, r.receivedAt - at])).toEqual([]);
+	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fault kinds
+// ---------------------------------------------------------------------------------------------
+
+describe('429 Too Many Requests', () => {
+	it('Retry-After in seconds: the whole pool pauses, items retry, and an item that stays rate-limited fails alone', async () => {
+		sim.addFault({ kind: 'status', status: 429, retryAfter: '1', match: { path: '/upsert', predicate: firstAttemptOf([5, 150]) } });
+		sim.addFault({ kind: 'status', status: 429, retryAfter: '1', match: { path: '/upsert', predicate: everyAttemptOf([120]) } });
+		const result = await runBatch({ maxAttempts: 2 });
+		expectEveryItemAccountedFor(result, {
+			failed: [120],
+			message: /Kizen rate-limited this request and it still failed after 2 attempts \(last Retry-After: 1\)$/,
+			maxAttempts: 2,
+		});
+		expect(requestsFor(5).map((r) => r.status)).toEqual([429, 201]);
+		expect(requestsFor(120).map((r) => r.status)).toEqual([429, 429]);
+		expect(result.rawItems('Kizen')[120].error?.description).toMatch(/Max Concurrent Requests/);
+		expectPoolPaused(1000);
+	});
+
+	it('Retry-After as an HTTP date: nothing is sent before that date', async () => {
+		const until = new Date(Date.now() + 2000).toUTCString();
+		sim.addFault({ kind: 'status', status: 429, retryAfter: until, match: { path: '/upsert', predicate: firstAttemptOf([3]) } });
+		const result = await runBatch({ maxAttempts: 2 });
+		expectEveryItemAccountedFor(result, { maxAttempts: 2 });
+		const [at] = rateLimitedAt();
+		const after = upserts().filter((r) => r.receivedAt > at + 100);
+		expect(after.length).toBeGreaterThan(0);
+		expect(Math.min(...after.map((r) => r.receivedAt))).toBeGreaterThanOrEqual(Date.parse(until) - 5);
+	});
+
+	it('without Retry-After: exponential backoff, still pausing the whole pool', async () => {
+		sim.addFault({ kind: 'status', status: 429, match: { path: '/upsert', predicate: firstAttemptOf([10, 100]) } });
+		sim.addFault({ kind: 'status', status: 429, match: { path: '/upsert', predicate: everyAttemptOf([190]) } });
+		const result = await runBatch({ maxAttempts: 3 });
+		expectEveryItemAccountedFor(result, {
+			failed: [190],
+			message: /Kizen rate-limited this request and it still failed after 3 attempts$/,
+			maxAttempts: 3,
+		});
+		// The first backoff is 250–500 ms (half to all of 500 ms): nobody starts in its first 250 ms.
+		expectPoolPaused(250);
+		const [first, second] = requestsFor(10);
+		expect(second.receivedAt - first.respondedAt!).toBeGreaterThanOrEqual(240);
+	});
+
+	it('a token-bucket rate limit below the request rate: every item upserted, none failed', async () => {
+		sim.setRateLimit({ perSecond: 100, burst: 40, retryAfterSeconds: 1 });
+		const result = await runBatch();
+		expectEveryItemAccountedFor(result, { maxAttempts: 5 });
+		const throttled = sim.requests.filter((r) => r.fault === 'rate_limit');
+		expect(throttled.length).toBeGreaterThan(0);
+		expectPoolPaused(1000);
+	});
+});
+
+describe('5xx', () => {
+	it('500 is not a transient answer: those items fail at once with their own error, the rest go through', async () => {
+		const broken = [0, 42, 99, 199];
+		sim.addFault({ kind: 'status', status: 500, match: { path: '/upsert', predicate: everyAttemptOf(broken) } });
+		const result = await runBatch({ maxAttempts: 3 });
+		expectEveryItemAccountedFor(result, {
+			failed: broken,
+			message: /Kizen was unavailable \(HTTP 500\) after 1 attempt$/,
+			maxAttempts: 1,
+		});
+		expect(result.rawItems('Kizen')[42].error?.description).toMatch(/Kizen request ID: req-\d+/);
+	});
+
+	it.each([502, 503, 504])('%s: retried with backoff; an item that keeps failing reports the attempts and the last Retry-After', async (status) => {
+		const retryAfter = status === 503 ? '1' : undefined;
+		sim.addFault({ kind: 'status', status, retryAfter, match: { path: '/upsert', predicate: firstAttemptOf([1, 64, 128, 197]) } });
+		sim.addFault({ kind: 'status', status, retryAfter, match: { path: '/upsert', predicate: everyAttemptOf([77]) } });
+		const result = await runBatch({ maxAttempts: 2 });
+		const last = retryAfter ? ` \\(last Retry-After: ${retryAfter}\\)` : '';
+		expectEveryItemAccountedFor(result, {
+			failed: [77],
+			message: new RegExp(`Kizen was unavailable \\(HTTP ${status}\\) after 2 attempts${last}$`),
+			maxAttempts: 2,
+		});
+		expect(requestsFor(64).map((r) => r.status)).toEqual([status, 201]);
+		const [first, second] = requestsFor(64);
+		// Retry-After: 1 is honoured; otherwise the first backoff is at least 250 ms.
+		expect(second.receivedAt - first.respondedAt!).toBeGreaterThanOrEqual(retryAfter ? 995 : 240);
+	});
+});
+
+describe('dropped connections', () => {
+	it.each([
+		['before', false],
+		['after', true],
+	] as const)('dropped %s Kizen applied the write: retried, never duplicated', async (when, written) => {
+		sim.addFault({ kind: 'drop', when, match: { path: '/upsert', predicate: firstAttemptOf([2, 50, 51, 180]) } });
+		sim.addFault({ kind: 'drop', when, match: { path: '/upsert', predicate: everyAttemptOf([90, 91]) } });
+		const result = await runBatch({ maxAttempts: 2 });
+		expectEveryItemAccountedFor(result, {
+			failed: [90, 91],
+			message: /The connection to Kizen was lost \(ECONNRESET\) and Kizen was unavailable after 2 attempts$/,
+			failedWritten: written,
+			maxAttempts: 2,
+		});
+		expect(requestsFor(50).map((r) => r.status)).toEqual([null, written ? 200 : 201]);
+		// Dropped after the write: the retry finds the record the lost attempt created.
+		expect(result.items('Kizen')[50].action).toBe(written ? 'updated' : 'created');
+	});
+});
+
+describe('a response slower than the timeout', () => {
+	it('is abandoned after Timeout, retried, and an item that never answers in time fails with that reason', async () => {
+		sim.addFault({ kind: 'slow', delayMs: 1600, match: { path: '/upsert', predicate: firstAttemptOf([4, 44, 144]) } });
+		sim.addFault({ kind: 'slow', delayMs: 1600, match: { path: '/upsert', predicate: everyAttemptOf([160]) } });
+		const started = Date.now();
+		const result = await runBatch({ maxAttempts: 2, timeoutSeconds: 1 });
+		expectEveryItemAccountedFor(result, {
+			failed: [160],
+			message: /Kizen did not answer within 1 s \(timed out after 2 attempts\)$/,
+			failedWritten: true, // the slow answer came after the write
+			maxAttempts: 2,
+		});
+		expect(result.items('Kizen')[44].action).toBe('updated');
+		// The node gave up on each slow attempt at the timeout, not when the answer would have come.
+		await new Promise((resolve) => setTimeout(resolve, 100)); // the server sees the last close
+		const slow = upserts().filter((r) => r.fault === 'slow');
+		expect(slow).toHaveLength(5);
+		for (const request of slow) {
+			expect(request.respondedAt! - request.receivedAt).toBeGreaterThanOrEqual(950);
+			expect(request.respondedAt! - request.receivedAt).toBeLessThan(1500);
+		}
+		expect(Date.now() - started).toBeLessThan(8000);
+	});
+});
+
+describe('an HTML body', () => {
+	it('fails those items at once with a plain explanation; nothing is written for them', async () => {
+		const html = [7, 8, 130];
+		sim.addFault({ kind: 'html', match: { path: '/upsert', predicate: everyAttemptOf(html) } });
+		const result = await runBatch({ maxAttempts: 3 });
+		expectEveryItemAccountedFor(result, {
+			failed: html,
+			message: /Kizen answered with a web page instead of data \(HTTP 200\)$/,
+			maxAttempts: 1,
+		});
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Concurrency, order and the error output
+// ---------------------------------------------------------------------------------------------
+
+describe('bounded concurrency', () => {
+	it('Max Concurrent Requests = 1 sends one request at a time', async () => {
+		sim.setLatency(5);
+		const result = await runBatch({ maxConcurrency: 1 }, 30);
+		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 30 });
+		expect(sim.maxInFlight).toBe(1);
+		const sent = upserts();
+		for (let i = 1; i < sent.length; i++) expect(sent[i].receivedAt).toBeGreaterThanOrEqual(sent[i - 1].respondedAt!);
+	});
+
+	it('the default keeps 8 requests in flight, never more, and the output follows the input order', async () => {
+		sim.setLatency(20);
+		// Answers come back out of order: every 3rd item is slower.
+		sim.addFault({ kind: 'slow', delayMs: 60, match: { path: '/upsert', predicate: (info) => itemOf(info) % 3 === 0 } });
+		const result = await runBatch({}, 80);
+		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 80 });
+		expect(sim.maxInFlight).toBe(8);
+		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
+			Array.from({ length: 80 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
+		);
+	});
+
+	it('with the error output, failed items leave on the second output with their pairedItem; the rest stay in order', async () => {
+		const bad = [3, 30, 33];
+		sim.addFault({ kind: 'status', status: 500, match: { path: '/upsert', predicate: everyAttemptOf(bad) } });
+		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' });
+		const [ok, errors] = result.nodeOutput('Kizen');
+		expect(errors.map((item) => item.pairedItem)).toEqual(bad.map((item) => ({ item })));
+		expect(errors.map((item) => item.json.error)).toEqual(bad.map((i) => expect.stringMatching(new RegExp(`^Item ${i} .*HTTP 500`))));
+		const expected = Array.from({ length: N }, (_, i) => i).filter((i) => !bad.includes(i));
+		expect(ok.map((item) => item.pairedItem)).toEqual(expected.map((item) => ({ item })));
+		expect(sim.records(CONTACTS).live.filter((r) => r.identifier.endsWith('@faults.example'))).toHaveLength(N - bad.length);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// The transport itself: requests that are not idempotent, settings, cancellation
+// ---------------------------------------------------------------------------------------------
+
+/** A minimal node that sends the request each input item describes through KizenClient. */
+class TransportProbe implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Transport Probe',
+		name: 'kizenTransportProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Sends raw requests through the Kizen transport',
+		defaults: { name: 'Probe' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'kizenApi', required: true }],
+		properties: [],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const client = await KizenClient.create(this, { timeoutMs: 1000, maxAttempts: 3 });
+		const out: INodeExecutionData[] = [];
+		for (const [index, item] of this.getInputData().entries()) {
+			const response = await client.request(item.json as unknown as KizenRequest);
+			const { statusCode, attempts, networkCode: code = null, retryAfter = null } = response;
+			out.push({ json: { statusCode, attempts, networkCode: code, retryAfter }, pairedItem: { item: index } });
+		}
+		return [out];
+	}
+}
+
+async function probe(request: KizenRequest, credentials = credentialsFor(sim)) {
+	const result = await engine.runWorkflow({
+		workflow: {
+			nodes: [{ id: 'probe', name: 'Probe', type: 'kizenTransportProbe', typeVersion: 1, position: [0, 0], parameters: {} }],
+			connections: {},
+		},
+		nodeTypes: { kizenTransportProbe: new TransportProbe() },
+		credentialTypes: { kizenApi: new KizenApi() },
+		credentials: { kizenApi: credentials },
+		inputItems: [{ json: request as never }],
+	});
+	expect(result.error).toBeUndefined();
+	return result.items('Probe')[0];
+}
+
+describe('a request that is not idempotent (Create)', () => {
+	const add = (name: string, idempotent = false): KizenRequest => ({
+		method: 'POST',
+		path: '/api/records/companies/add',
+		body: { fields: [{ id: sim.field('companies', 'name').id, value: name }] },
+		idempotent,
+	});
+	const adds = () => sim.requests.filter((r) => r.path.endsWith('/add'));
+	const companies = (name: string) => sim.records('companies').live.filter((r) => r.identifier === name);
+
+	it.each([
+		['dropped before the write', { kind: 'drop', when: 'before' }, 'ECONNRESET', 0],
+		['dropped after the write', { kind: 'drop', when: 'after' }, 'ECONNRESET', 1],
+		['slower than the timeout', { kind: 'slow', delayMs: 1500 }, 'ETIMEDOUT', 1],
+	] as const)('is never repeated once it may have reached Kizen: %s', async (_, fault, code, written) => {
+		sim.addFault({ ...fault, match: { path: '/add' } });
+		expect(await probe(add('Once Co'))).toEqual({ statusCode: 0, attempts: 1, networkCode: code, retryAfter: null });
+		expect(adds()).toHaveLength(1);
+		expect(companies('Once Co')).toHaveLength(written);
+	});
+
+	it.each([502, 503, 504])('is not repeated after a %s (Kizen may have done the work)', async (status) => {
+		sim.addFault({ kind: 'status', status, retryAfter: '0', match: { path: '/add' } });
+		expect(await probe(add('Gateway Co'))).toMatchObject({ statusCode: status, attempts: 1 });
+		expect(adds()).toHaveLength(1);
+	});
+
+	it('is repeated after a 429 (refused unprocessed), creating one record', async () => {
+		sim.addFault({ kind: 'status', status: 429, retryAfter: '0', times: 1, match: { path: '/add' } });
+		expect(await probe(add('Throttled Co'))).toEqual({ statusCode: 201, attempts: 2, networkCode: null, retryAfter: '0' });
+		expect(adds().map((r) => r.status)).toEqual([429, 201]);
+		expect(companies('Throttled Co')).toHaveLength(1);
+	});
+
+	it('is repeated when the connection was never made', async () => {
+		const closed = await startSimulator({ port: 0 });
+		const url = closed.url;
+		await closed.close();
+		const response = await probe(add('Nowhere Co'), { ...credentialsFor(sim), baseUrl: url });
+		expect(response).toMatchObject({ statusCode: 0, attempts: 3, networkCode: 'ECONNREFUSED' });
+	});
+
+	it('while an idempotent request is repeated after the same drop', async () => {
+		sim.addFault({ kind: 'drop', when: 'after', times: 1, match: { path: '/upsert' } });
+		const upsert: KizenRequest = {
+			method: 'POST',
+			path: '/api/records/companies/upsert',
+			body: { lookup_value: 'Twice Co' },
+			idempotent: true,
+		};
+		expect(await probe(upsert)).toMatchObject({ statusCode: 200, attempts: 2 });
+		expect(companies('Twice Co')).toHaveLength(1);
+	});
+});
+
+describe('transport details', () => {
+	it('reads Retry-After as seconds or an HTTP date', () => {
+		expect(retryAfterMs('2')).toBe(2000);
+		expect(retryAfterMs(undefined)).toBeUndefined();
+		expect(retryAfterMs('soon')).toBeUndefined();
+		const inThree = new Date(Date.now() + 3000).toUTCString();
+		expect(retryAfterMs(inThree)).toBeGreaterThan(1000);
+		expect(retryAfterMs(inThree)).toBeLessThanOrEqual(3000);
+		expect(retryAfterMs(new Date(Date.now() - 60_000).toUTCString())).toBe(0);
+	});
+
+	it('recognises network failures the way n8n-core wraps them, and nothing else', () => {
+		expect(networkCode({ httpCode: 'ECONNRESET', messages: ['socket hang up'] })).toBe('ECONNRESET');
+		expect(networkCode({ httpCode: 'ECONNABORTED', messages: ['timeout of 1000ms exceeded'] })).toBe('ETIMEDOUT');
+		expect(networkCode({ message: 'x', cause: { code: 'ECONNREFUSED' } })).toBe('ECONNREFUSED');
+		expect(networkCode({ code: 'ERR_CANCELED', message: 'canceled' })).toBe('ERR_CANCELED');
+		expect(networkCode({ httpCode: '400', message: 'Bad request' })).toBeUndefined();
+		expect(networkCode(new Error('Cannot read properties of undefined'))).toBeUndefined();
+	});
+
+	it('turns option values an expression may produce into safe settings', () => {
+		expect(requestSettingsFrom({})).toEqual({ timeoutMs: 30_000, maxAttempts: 5, concurrency: 8 });
+		expect(requestSettingsFrom({ maxConcurrency: 'lots', maxAttempts: 'many', timeoutSeconds: 'long' })).toEqual({
+			timeoutMs: 30_000,
+			maxAttempts: 5,
+			concurrency: 8,
+		});
+		expect(requestSettingsFrom({ maxConcurrency: 0, maxAttempts: 1e9, timeoutSeconds: 2.5 })).toEqual({
+			timeoutMs: 2500,
+			maxAttempts: 10,
+			concurrency: 1,
+		});
+	});
+
+	it('sends nothing more once the execution is cancelled', async () => {
+		const controller = new AbortController();
+		const send = jest.fn();
+		const ctx = {
+			getCredentials: async () => credentialsFor(sim),
+			getNode: () => ({ name: 'Kizen' }),
+			getExecutionCancelSignal: () => controller.signal,
+			helpers: { httpRequestWithAuthentication: send },
+		} as unknown as IExecuteFunctions;
+		const client = await KizenClient.create(ctx, { timeoutMs: 1000, maxAttempts: 5 });
+		controller.abort();
+		const response = await client.request({ method: 'GET', path: '/api/custom-objects', idempotent: true });
+		expect(response).toMatchObject({ statusCode: 0, networkCode: 'ERR_CANCELED', attempts: 0 });
+		expect(send).not.toHaveBeenCalled();
+	});
+});
