@@ -384,9 +384,9 @@ function writableDisplayNames(sim, object) {
 		.map((f) => f.display_name);
 }
 
-/** "Email (optional: Lookup Value sets it on create)" → "Email". */
+/** "Email (optional)" → "Email" (the identifier field in Create or Update's mapper). */
 function stripHint(label) {
-	return label.replace(/\s*\(optional:.*\)$/, '');
+	return label.replace(/\s*\(optional\)$/, '');
 }
 
 async function waitUntil(check, timeoutMs = STEP_TIMEOUT_MS) {

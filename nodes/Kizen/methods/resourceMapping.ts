@@ -51,7 +51,7 @@ function toMapperField(schema: ObjectSchema, field: KizenField, operation: strin
 		id: field.name,
 		displayName:
 			isIdentifier && operation === 'upsert'
-				? `${field.display_name} (optional: Lookup Value sets it on create)`
+				? `${field.display_name} (optional)`
 				: field.display_name,
 		required: isRequiredFor(schema, field, operation),
 		defaultMatch: false,
