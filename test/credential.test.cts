@@ -4,18 +4,34 @@
  * `test`, and one real workflow run (a throwaway node) to prove the harness end to end.
  */
 import { createServer } from 'node:net';
-import type { ICredentialDataDecryptedObject as CredentialData, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject as CredentialData,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import { KizenApi } from '../credentials/KizenApi.credentials';
 
-const { runWorkflow, testCredential, shutdownEngine }: typeof import('./harness/engine.cjs') = require('./harness/engine.cts');
+const {
+	runWorkflow,
+	testCredential,
+	shutdownEngine,
+}: typeof import('./harness/engine.cjs') = require('./harness/engine.cts');
 const { startSimulator } = require('../simulator/kizen-simulator.cjs');
 
 type Simulator = {
 	url: string;
 	credentials: { apiKey: string; userId: string; businessId: string };
-	requests: Array<{ method: string; path: string; query: Record<string, string>; headers: Record<string, string>; status: number }>;
+	requests: Array<{
+		method: string;
+		path: string;
+		query: Record<string, string>;
+		headers: Record<string, string>;
+		status: number;
+	}>;
 	clearRequests(): void;
 	addFault(spec: object): { remove(): void };
 	clearFaults(): void;
@@ -24,7 +40,8 @@ type Simulator = {
 
 const MESSAGES = {
 	ok: 'Connection successful!',
-	rule401: /^Kizen refused these credentials \(401\)\. Check that the API Key, User ID and Business ID/,
+	rule401:
+		/^Kizen refused these credentials \(401\)\. Check that the API Key, User ID and Business ID/,
 	ruleNoContext: /^Kizen did not accept the business context \(401 missing_business_context\)/,
 	rule403: /^The credentials are valid but this Kizen user may not use the API \(403\)/,
 	rule404: /^This host has no Kizen API \(404 on \/api\/custom-objects\)/,
@@ -53,8 +70,13 @@ beforeEach(() => {
 	sim.clearFaults();
 });
 
-const good = (): CredentialData => ({ environment: 'custom', baseUrl: sim.url, ...sim.credentials });
-const testDefault = (data: CredentialData) => testCredential({ credentialType: new KizenApi(), data });
+const good = (): CredentialData => ({
+	environment: 'custom',
+	baseUrl: sim.url,
+	...sim.credentials,
+});
+const testDefault = (data: CredentialData) =>
+	testCredential({ credentialType: new KizenApi(), data });
 
 describe('credential test (as n8n runs the credential’s declarative `test`)', () => {
 	it('sends the three auth headers with the credential’s values to GET /api/custom-objects?page_size=1', async () => {
@@ -62,7 +84,12 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 		expect(outcome).toEqual({ status: 'OK', message: MESSAGES.ok });
 		expect(sim.requests).toHaveLength(1);
 		const [request] = sim.requests;
-		expect(request).toMatchObject({ method: 'GET', path: '/api/custom-objects', query: { page_size: '1' }, status: 200 });
+		expect(request).toMatchObject({
+			method: 'GET',
+			path: '/api/custom-objects',
+			query: { page_size: '1' },
+			status: 200,
+		});
 		expect(request.headers['x-api-key']).toBe(sim.credentials.apiKey);
 		expect(request.headers['x-user-id']).toBe(sim.credentials.userId);
 		expect(request.headers['x-business-id']).toBe(sim.credentials.businessId);
@@ -74,7 +101,10 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 		['/api/', (url: string) => `${url}/api/`],
 		['surrounding spaces', (url: string) => `  ${url}  `],
 	])('passes with a Base URL ending in %s', async (_label, toBaseUrl) => {
-		const outcome = await testCredential({ credentialType: new KizenApi(), data: { ...good(), baseUrl: toBaseUrl(sim.url) } });
+		const outcome = await testCredential({
+			credentialType: new KizenApi(),
+			data: { ...good(), baseUrl: toBaseUrl(sim.url) },
+		});
 		expect(outcome).toEqual({ status: 'OK', message: MESSAGES.ok });
 		expect(sim.requests.map((r) => r.path)).toEqual(['/api/custom-objects']);
 	});
@@ -86,9 +116,16 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 		['n8n 2.8.4 (installed engine)', 'dropped' as const],
 		['n8n >= 2.34.5 (cause preserved)', 'preserved' as const],
 	])('on %s', (_label, errorCause) => {
-		const run = (data: CredentialData) => testCredential({ credentialType: new KizenApi(), data, errorCause });
-		const refused = errorCause === 'preserved' ? 'ECONNREFUSED' : 'The service refused the connection - perhaps it is offline';
-		const expectError = (outcome: { status: string; message: string }, message: string | RegExp) => {
+		const run = (data: CredentialData) =>
+			testCredential({ credentialType: new KizenApi(), data, errorCause });
+		const refused =
+			errorCause === 'preserved'
+				? 'ECONNREFUSED'
+				: 'The service refused the connection - perhaps it is offline';
+		const expectError = (
+			outcome: { status: string; message: string },
+			message: string | RegExp,
+		) => {
 			expect(outcome.status).toBe('Error');
 			expect(outcome.message).toMatch(message);
 			expect(outcome.message).not.toContain(sim.credentials.apiKey);
@@ -108,7 +145,14 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 		});
 
 		it('fails for a user without API permission (403)', async () => {
-			sim.addFault({ kind: 'status', status: 403, body: { detail: 'You do not have permission to perform this action.', code: 'permission_denied' } });
+			sim.addFault({
+				kind: 'status',
+				status: 403,
+				body: {
+					detail: 'You do not have permission to perform this action.',
+					code: 'permission_denied',
+				},
+			});
 			expectError(await run(good()), MESSAGES.rule403);
 		});
 
@@ -143,18 +187,30 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 			await testDefault({ ...good(), userId: 'nobody' }),
 			await testDefault({ ...good(), baseUrl: closedPortUrl }),
 			await testDefault({ ...good(), baseUrl: `${sim.url}/app` }),
-			await testCredential({ credentialType: new KizenApi(), data: { ...good(), userId: 'nobody' }, errorCause: 'preserved' }),
+			await testCredential({
+				credentialType: new KizenApi(),
+				data: { ...good(), userId: 'nobody' },
+				errorCause: 'preserved',
+			}),
 		];
-		for (const outcome of outcomes) expect(JSON.stringify(outcome)).not.toContain(sim.credentials.apiKey);
+		for (const outcome of outcomes)
+			expect(JSON.stringify(outcome)).not.toContain(sim.credentials.apiKey);
 	});
 });
 
 /** A throwaway node: one authenticated GET per item to the credential's host + the item's `path`. */
 class EchoNode implements INodeType {
 	description: INodeTypeDescription = {
-		displayName: 'Echo', name: 'echo', group: ['transform'], version: 1, description: 'Test node',
-		defaults: { name: 'Echo' }, inputs: ['main'], outputs: ['main'],
-		credentials: [{ name: 'kizenApi', required: true }], properties: [],
+		displayName: 'Echo',
+		name: 'echo',
+		group: ['transform'],
+		version: 1,
+		description: 'Test node',
+		defaults: { name: 'Echo' },
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'kizenApi', required: true }],
+		properties: [],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
@@ -164,7 +220,10 @@ class EchoNode implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const path = String(items[i].json.path ?? '/api/custom-objects');
-				const response = await this.helpers.httpRequestWithAuthentication.call(this, 'kizenApi', { url: `${baseUrl}${path}`, json: true });
+				const response = await this.helpers.httpRequestWithAuthentication.call(this, 'kizenApi', {
+					url: `${baseUrl}${path}`,
+					json: true,
+				});
 				out.push({ json: { index: i, count: response.count }, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {
@@ -186,32 +245,54 @@ class EchoNode implements INodeType {
 
 describe('runWorkflow (the harness runs a real node through WorkflowExecute)', () => {
 	const workflow = (extra: object = {}) => ({
-		nodes: [{ id: 'e1', name: 'Echo', type: 'test.echo', typeVersion: 1, position: [0, 0] as [number, number], parameters: {},
-			credentials: { kizenApi: { id: 'cred-1', name: 'Kizen account' } }, ...extra }],
+		nodes: [
+			{
+				id: 'e1',
+				name: 'Echo',
+				type: 'test.echo',
+				typeVersion: 1,
+				position: [0, 0] as [number, number],
+				parameters: {},
+				credentials: { kizenApi: { id: 'cred-1', name: 'Kizen account' } },
+				...extra,
+			},
+		],
 		connections: {},
 	});
-	const run = (extra: object, inputItems: INodeExecutionData[]) => runWorkflow({
-		workflow: workflow(extra), nodeTypes: { 'test.echo': new EchoNode() }, credentialTypes: { kizenApi: new KizenApi() },
-		credentials: { 'cred-1': good() }, inputItems,
-	});
+	const run = (extra: object, inputItems: INodeExecutionData[]) =>
+		runWorkflow({
+			workflow: workflow(extra),
+			nodeTypes: { 'test.echo': new EchoNode() },
+			credentialTypes: { kizenApi: new KizenApi() },
+			credentials: { 'cred-1': good() },
+			inputItems,
+		});
 
 	it('applies the credential, returns each item with its pairedItem', async () => {
 		const result = await run({}, [{ json: {} }, { json: {} }, { json: {} }]);
 		expect(result.error).toBeUndefined();
 		expect(result.status).toBe('success');
 		expect(result.executedNodes).toEqual(['Echo']);
-		expect(result.items('Echo')).toEqual([0, 1, 2].map((index) => ({ index, count: expect.any(Number) })));
+		expect(result.items('Echo')).toEqual(
+			[0, 1, 2].map((index) => ({ index, count: expect.any(Number) })),
+		);
 		expect(result.pairedItems('Echo')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(sim.requests).toHaveLength(3);
 		for (const request of sim.requests) {
 			expect(request.headers).toMatchObject({
-				'x-api-key': sim.credentials.apiKey, 'x-user-id': sim.credentials.userId, 'x-business-id': sim.credentials.businessId,
+				'x-api-key': sim.credentials.apiKey,
+				'x-user-id': sim.credentials.userId,
+				'x-business-id': sim.credentials.businessId,
 			});
 		}
 	});
 
 	it('with onError "continueErrorOutput" routes a failing item to output 1', async () => {
-		const result = await run({ onError: 'continueErrorOutput' }, [{ json: {} }, { json: { path: '/api/nope' } }, { json: {} }]);
+		const result = await run({ onError: 'continueErrorOutput' }, [
+			{ json: {} },
+			{ json: { path: '/api/nope' } },
+			{ json: {} },
+		]);
 		expect(result.status).toBe('success');
 		expect(result.nodeOutput('Echo')).toHaveLength(2);
 		expect(result.pairedItems('Echo', 0)).toEqual([{ item: 0 }, { item: 2 }]);
@@ -220,7 +301,10 @@ describe('runWorkflow (the harness runs a real node through WorkflowExecute)', (
 	});
 
 	it('with onError "continueRegularOutput" keeps the error item in output 0', async () => {
-		const result = await run({ onError: 'continueRegularOutput' }, [{ json: {} }, { json: { path: '/api/nope' } }]);
+		const result = await run({ onError: 'continueRegularOutput' }, [
+			{ json: {} },
+			{ json: { path: '/api/nope' } },
+		]);
 		expect(result.nodeOutput('Echo')).toHaveLength(1);
 		expect(result.items('Echo')[1]).toEqual({ error: expect.any(String) });
 		expect(result.pairedItems('Echo')).toEqual([{ item: 0 }, { item: 1 }]);
@@ -232,6 +316,9 @@ describe('runWorkflow (the harness runs a real node through WorkflowExecute)', (
 		expect(result.error?.message).toBe('The resource you are requesting could not be found');
 		expect(result.error).toHaveProperty('description');
 		expect(result.error).toMatchObject({ node: { name: 'Echo' }, context: { itemIndex: 1 } });
-		expect(result.nodeError('Echo')).toMatchObject({ message: result.error?.message, description: result.error?.description });
+		expect(result.nodeError('Echo')).toMatchObject({
+			message: result.error?.message,
+			description: result.error?.description,
+		});
 	});
 });

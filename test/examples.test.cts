@@ -9,34 +9,34 @@ import type { IConnections, INode } from 'n8n-workflow';
 
 import { KizenApi } from '../credentials/KizenApi.credentials';
 import { Kizen } from '../nodes/Kizen/Kizen.node';
-import type { Simulator } from './helpers/kizen.cjs';
-
-const { engine, startSimulator, credentialsFor, KIZEN_TYPE }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
+const {
+	engine,
+	credentialsFor,
+	KIZEN_TYPE,
+	useSimulator,
+}: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
 interface StoredWorkflow {
 	nodes: INode[];
 	connections: IConnections;
 }
-const load = (file: string): StoredWorkflow => JSON.parse(readFileSync(join(__dirname, '..', 'examples', file), 'utf8'));
+const load = (file: string): StoredWorkflow =>
+	JSON.parse(readFileSync(join(__dirname, '..', 'examples', file), 'utf8'));
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0 });
-});
-afterAll(async () => {
-	engine.shutdownEngine();
-	await sim.close();
-});
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 /** Runs the example's Kizen nodes only (n8n-nodes-base nodes are not loaded in unit tests). */
 async function runKizenPart(file: string, inputItems: Array<{ json: object }>) {
 	const workflow = load(file);
 	const kizenNodes = workflow.nodes.filter((node) => node.type === KIZEN_TYPE);
 	const names = new Set(kizenNodes.map((node) => node.name));
-	const connections = Object.fromEntries(Object.entries(workflow.connections).filter(([from]) => names.has(from))) as IConnections;
+	const connections = Object.fromEntries(
+		Object.entries(workflow.connections).filter(([from]) => names.has(from)),
+	) as IConnections;
 	for (const outputs of Object.values(connections)) {
-		outputs.main = outputs.main.map((targets) => (targets ?? []).filter((target) => names.has(target.node)));
+		outputs.main = outputs.main.map((targets) =>
+			(targets ?? []).filter((target) => names.has(target.node)),
+		);
 	}
 	const credentialId = kizenNodes[0].credentials!.kizenApi.id!;
 	return {
@@ -56,27 +56,46 @@ const sampleItems = (file: string) => {
 	const workflow = load(file);
 	const sample = workflow.nodes.find((node) => node.name === 'Sample data')!;
 	const split = workflow.nodes.find((node) => node.type === 'n8n-nodes-base.splitOut')!;
-	const items = JSON.parse(String(sample.parameters.jsonOutput))[String(split.parameters.fieldToSplitOut)];
+	const items = JSON.parse(String(sample.parameters.jsonOutput))[
+		String(split.parameters.fieldToSplitOut)
+	];
 	return items.map((json: object) => ({ json }));
 };
 
 it('upsert-contacts: new, existing, archived and invalid contacts', async () => {
-	const { result } = await runKizenPart('upsert-contacts.json', sampleItems('upsert-contacts.json'));
-	expect(result.items('Kizen', 0).map((item) => item.action)).toEqual(['created', 'updated', 'updated', 'unarchived']);
+	const { result } = await runKizenPart(
+		'upsert-contacts.json',
+		sampleItems('upsert-contacts.json'),
+	);
+	expect(result.items('Kizen', 0).map((item) => item.action)).toEqual([
+		'created',
+		'updated',
+		'updated',
+		'unarchived',
+	]);
 	expect(result.pairedItems('Kizen', 1)).toEqual([{ item: 4 }]);
 });
 
 it('upsert-deals: define-below fields from expressions', async () => {
 	const { result } = await runKizenPart('upsert-deals.json', sampleItems('upsert-deals.json'));
-	expect(result.items('Kizen', 0).map((item) => item.action)).toEqual(['created', 'updated', 'unarchived']);
-	expect(result.items('Kizen', 1).map((item) => item.error)).toEqual([expect.stringMatching(/"Stage" \(stage\) cannot take "Negotiation"/)]);
+	expect(result.items('Kizen', 0).map((item) => item.action)).toEqual([
+		'created',
+		'updated',
+		'unarchived',
+	]);
+	expect(result.items('Kizen', 1).map((item) => item.error)).toEqual([
+		expect.stringMatching(/"Stage" \(stage\) cannot take "Negotiation"/),
+	]);
 });
 
 it('record-lifecycle: create → get → update → archive → unarchive', async () => {
 	const { result } = await runKizenPart('record-lifecycle.json', [{ json: {} }]);
 	expect(result.error).toBeUndefined();
 	const created = result.items('Create company')[0];
-	expect(result.items('Update employee count')[0]).toMatchObject({ id: created.id, fields: { employee_count: 13 } });
+	expect(result.items('Update employee count')[0]).toMatchObject({
+		id: created.id,
+		fields: { employee_count: 13 },
+	});
 	expect(result.items('Archive')[0]).toEqual({ archived: true, id: created.id });
 	expect(result.items('Unarchive')[0]).toMatchObject({ id: created.id });
 	expect(sim.records('companies').live.map((record) => record.id)).toContain(created.id);

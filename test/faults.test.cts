@@ -7,36 +7,46 @@
  *
  * Retry-After and timeouts are kept small (1 s) so the file runs in well under a minute.
  */
-import type { IExecuteFunctions, INodeExecutionData, INodeParameters, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeParameters,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 
 import { KizenApi } from '../credentials/KizenApi.credentials';
 import type { KizenRequest } from '../nodes/Kizen/transport';
-import { KizenClient, networkCode, requestSettingsFrom, retryAfterMs } from '../nodes/Kizen/transport';
-import type { Simulator } from './helpers/kizen.cjs';
+import {
+	KizenClient,
+	networkCode,
+	requestSettingsFrom,
+	retryAfterMs,
+} from '../nodes/Kizen/transport';
 import type { LoggedRequest, RequestInfo } from '../simulator/kizen-simulator.cjs';
 
-const { autoMap, byName, credentialsFor, engine, runKizen, startSimulator }: typeof import('./helpers/kizen.cjs') =
-	require('./helpers/kizen.cts');
+const {
+	autoMap,
+	byName,
+	credentialsFor,
+	engine,
+	runKizen,
+	startSimulator,
+	useSimulator,
+}: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
 const N = 200;
 const CONTACTS = 'client_client';
 
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0 });
-});
-afterAll(async () => {
-	engine.shutdownEngine();
-	await sim.close();
-});
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 // ---------------------------------------------------------------------------------------------
 // The batch, and the proof that nothing was lost or duplicated
 // ---------------------------------------------------------------------------------------------
 
 const emailOf = (index: number) => `f${index}@faults.example`;
-const batch = (n = N) => Array.from({ length: n }, (_, i) => ({ email: emailOf(i), first_name: `F${i}` }));
+const batch = (n = N) =>
+	Array.from({ length: n }, (_, i) => ({ email: emailOf(i), first_name: `F${i}` }));
 const upsertParams = (options: INodeParameters = {}) => ({
 	object: byName(CONTACTS),
 	lookupValue: '={{ $json.email }}',
@@ -66,7 +76,8 @@ const firstAttemptOf = (items: number[]) => {
 /** Fault predicate: every request for these items. */
 const everyAttemptOf = (items: number[]) => (info: RequestInfo) => items.includes(itemOf(info));
 
-const upserts = (): LoggedRequest[] => sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/upsert'));
+const upserts = (): LoggedRequest[] =>
+	sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/upsert'));
 const requestsFor = (item: number) => upserts().filter((r) => itemOf(r) === item);
 
 interface Expectation {
@@ -84,12 +95,17 @@ interface Expectation {
  * once among live records with the id the node output, failed items carry their own error, no
  * identifier is held by two live records, and the record count adds up.
  */
-function expectEveryItemAccountedFor(result: Awaited<ReturnType<typeof runBatch>>, expectation: Expectation) {
+function expectEveryItemAccountedFor(
+	result: Awaited<ReturnType<typeof runBatch>>,
+	expectation: Expectation,
+) {
 	const { failed = [], message, failedWritten = false, maxAttempts, n = N } = expectation;
 	expect(result.error).toBeUndefined();
 	const out = result.rawItems('Kizen');
 	expect(out).toHaveLength(n);
-	expect(out.map((item) => item.pairedItem)).toEqual(Array.from({ length: n }, (_, i) => ({ item: i })));
+	expect(out.map((item) => item.pairedItem)).toEqual(
+		Array.from({ length: n }, (_, i) => ({ item: i })),
+	);
 
 	const { live } = sim.records(CONTACTS);
 	const byIdentifier = new Map<string, string[]>();
@@ -107,14 +123,20 @@ function expectEveryItemAccountedFor(result: Awaited<ReturnType<typeof runBatch>
 		expect(sent.length).toBeGreaterThanOrEqual(1);
 		expect(sent.length).toBeLessThanOrEqual(maxAttempts);
 		if (failed.includes(i)) {
-			expect(item.json.error).toEqual(expect.stringMatching(new RegExp(`^Item ${i} \\("${emailOf(i)}"\\): `)));
+			expect(item.json.error).toEqual(
+				expect.stringMatching(new RegExp(`^Item ${i} \\("${emailOf(i)}"\\): `)),
+			);
 			if (message) expect(item.json.error).toMatch(message);
 			expect(item.error).toBeDefined();
 			expect(ids).toHaveLength(failedWritten ? 1 : 0);
 		} else {
 			expect(item.json.error).toBeUndefined();
 			// 'updated' when an attempt whose answer was lost had already created the record.
-			expect(item.json).toMatchObject({ action: expect.stringMatching(/^(created|updated)$/), object: CONTACTS, fields: { first_name: `F${i}` } });
+			expect(item.json).toMatchObject({
+				action: expect.stringMatching(/^(created|updated)$/),
+				object: CONTACTS,
+				fields: { first_name: `F${i}` },
+			});
 			expect(ids).toEqual([item.json.id]);
 		}
 		created += ids.length;
@@ -125,7 +147,10 @@ function expectEveryItemAccountedFor(result: Awaited<ReturnType<typeof runBatch>
 }
 
 /** The moments the server answered 429 to an upsert. */
-const rateLimitedAt = () => upserts().filter((r) => r.status === 429).map((r) => r.respondedAt!);
+const rateLimitedAt = () =>
+	upserts()
+		.filter((r) => r.status === 429)
+		.map((r) => r.respondedAt!);
 
 /**
  * After each 429 the whole pool waits: no upsert reaches the server from shortly after the 429
@@ -135,7 +160,9 @@ function expectPoolPaused(pauseMs: number, slackMs = 100) {
 	const times = rateLimitedAt();
 	expect(times.length).toBeGreaterThan(0);
 	for (const at of times) {
-		const during = upserts().filter((r) => r.receivedAt > at + slackMs && r.receivedAt < at + pauseMs - 5);
+		const during = upserts().filter(
+			(r) => r.receivedAt > at + slackMs && r.receivedAt < at + pauseMs - 5,
+		);
 		expect(during.map((r) => [r.seq, r.receivedAt - at])).toEqual([]);
 	}
 }
@@ -146,12 +173,23 @@ function expectPoolPaused(pauseMs: number, slackMs = 100) {
 
 describe('429 Too Many Requests', () => {
 	it('Retry-After in seconds: the whole pool pauses, items retry, and an item that stays rate-limited fails alone', async () => {
-		sim.addFault({ kind: 'status', status: 429, retryAfter: '1', match: { path: '/upsert', predicate: firstAttemptOf([5, 150]) } });
-		sim.addFault({ kind: 'status', status: 429, retryAfter: '1', match: { path: '/upsert', predicate: everyAttemptOf([120]) } });
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '1',
+			match: { path: '/upsert', predicate: firstAttemptOf([5, 150]) },
+		});
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '1',
+			match: { path: '/upsert', predicate: everyAttemptOf([120]) },
+		});
 		const result = await runBatch({ maxAttempts: 2 });
 		expectEveryItemAccountedFor(result, {
 			failed: [120],
-			message: /Kizen rate-limited this request and it still failed after 2 attempts \(last Retry-After: 1\)$/,
+			message:
+				/Kizen rate-limited this request and it still failed after 2 attempts \(last Retry-After: 1\)$/,
 			maxAttempts: 2,
 		});
 		expect(requestsFor(5).map((r) => r.status)).toEqual([429, 201]);
@@ -162,18 +200,33 @@ describe('429 Too Many Requests', () => {
 
 	it('Retry-After as an HTTP date: nothing is sent before that date', async () => {
 		const until = new Date(Date.now() + 2000).toUTCString();
-		sim.addFault({ kind: 'status', status: 429, retryAfter: until, match: { path: '/upsert', predicate: firstAttemptOf([3]) } });
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: until,
+			match: { path: '/upsert', predicate: firstAttemptOf([3]) },
+		});
 		const result = await runBatch({ maxAttempts: 2 });
 		expectEveryItemAccountedFor(result, { maxAttempts: 2 });
 		const [at] = rateLimitedAt();
 		const after = upserts().filter((r) => r.receivedAt > at + 100);
 		expect(after.length).toBeGreaterThan(0);
-		expect(Math.min(...after.map((r) => r.receivedAt))).toBeGreaterThanOrEqual(Date.parse(until) - 5);
+		expect(Math.min(...after.map((r) => r.receivedAt))).toBeGreaterThanOrEqual(
+			Date.parse(until) - 5,
+		);
 	});
 
 	it('without Retry-After: exponential backoff, still pausing the whole pool', async () => {
-		sim.addFault({ kind: 'status', status: 429, match: { path: '/upsert', predicate: firstAttemptOf([10, 100]) } });
-		sim.addFault({ kind: 'status', status: 429, match: { path: '/upsert', predicate: everyAttemptOf([190]) } });
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			match: { path: '/upsert', predicate: firstAttemptOf([10, 100]) },
+		});
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			match: { path: '/upsert', predicate: everyAttemptOf([190]) },
+		});
 		const result = await runBatch({ maxAttempts: 3 });
 		expectEveryItemAccountedFor(result, {
 			failed: [190],
@@ -199,7 +252,11 @@ describe('429 Too Many Requests', () => {
 describe('5xx', () => {
 	it('500 is not a transient answer: those items fail at once with their own error, the rest go through', async () => {
 		const broken = [0, 42, 99, 199];
-		sim.addFault({ kind: 'status', status: 500, match: { path: '/upsert', predicate: everyAttemptOf(broken) } });
+		sim.addFault({
+			kind: 'status',
+			status: 500,
+			match: { path: '/upsert', predicate: everyAttemptOf(broken) },
+		});
 		const result = await runBatch({ maxAttempts: 3 });
 		expectEveryItemAccountedFor(result, {
 			failed: broken,
@@ -209,48 +266,81 @@ describe('5xx', () => {
 		expect(result.rawItems('Kizen')[42].error?.description).toMatch(/Kizen request ID: req-\d+/);
 	});
 
-	it.each([502, 503, 504])('%s: retried with backoff; an item that keeps failing reports the attempts and the last Retry-After', async (status) => {
-		const retryAfter = status === 503 ? '1' : undefined;
-		sim.addFault({ kind: 'status', status, retryAfter, match: { path: '/upsert', predicate: firstAttemptOf([1, 64, 128, 197]) } });
-		sim.addFault({ kind: 'status', status, retryAfter, match: { path: '/upsert', predicate: everyAttemptOf([77]) } });
-		const result = await runBatch({ maxAttempts: 2 });
-		const last = retryAfter ? ` \\(last Retry-After: ${retryAfter}\\)` : '';
-		expectEveryItemAccountedFor(result, {
-			failed: [77],
-			message: new RegExp(`Kizen was unavailable \\(HTTP ${status}\\) after 2 attempts${last}$`),
-			maxAttempts: 2,
-		});
-		expect(requestsFor(64).map((r) => r.status)).toEqual([status, 201]);
-		const [first, second] = requestsFor(64);
-		// Retry-After: 1 is honoured; otherwise the first backoff is at least 250 ms.
-		expect(second.receivedAt - first.respondedAt!).toBeGreaterThanOrEqual(retryAfter ? 995 : 240);
-	});
+	it.each([502, 503, 504])(
+		'%s: retried with backoff; an item that keeps failing reports the attempts and the last Retry-After',
+		async (status) => {
+			const retryAfter = status === 503 ? '1' : undefined;
+			sim.addFault({
+				kind: 'status',
+				status,
+				retryAfter,
+				match: { path: '/upsert', predicate: firstAttemptOf([1, 64, 128, 197]) },
+			});
+			sim.addFault({
+				kind: 'status',
+				status,
+				retryAfter,
+				match: { path: '/upsert', predicate: everyAttemptOf([77]) },
+			});
+			const result = await runBatch({ maxAttempts: 2 });
+			const last = retryAfter ? ` \\(last Retry-After: ${retryAfter}\\)` : '';
+			expectEveryItemAccountedFor(result, {
+				failed: [77],
+				message: new RegExp(`Kizen was unavailable \\(HTTP ${status}\\) after 2 attempts${last}$`),
+				maxAttempts: 2,
+			});
+			expect(requestsFor(64).map((r) => r.status)).toEqual([status, 201]);
+			const [first, second] = requestsFor(64);
+			// Retry-After: 1 is honoured; otherwise the first backoff is at least 250 ms.
+			expect(second.receivedAt - first.respondedAt!).toBeGreaterThanOrEqual(retryAfter ? 995 : 240);
+		},
+	);
 });
 
 describe('dropped connections', () => {
 	it.each([
 		['before', false],
 		['after', true],
-	] as const)('dropped %s Kizen applied the write: retried, never duplicated', async (when, written) => {
-		sim.addFault({ kind: 'drop', when, match: { path: '/upsert', predicate: firstAttemptOf([2, 50, 51, 180]) } });
-		sim.addFault({ kind: 'drop', when, match: { path: '/upsert', predicate: everyAttemptOf([90, 91]) } });
-		const result = await runBatch({ maxAttempts: 2 });
-		expectEveryItemAccountedFor(result, {
-			failed: [90, 91],
-			message: /The connection to Kizen was lost \(ECONNRESET\) and Kizen was unavailable after 2 attempts$/,
-			failedWritten: written,
-			maxAttempts: 2,
-		});
-		expect(requestsFor(50).map((r) => r.status)).toEqual([null, written ? 200 : 201]);
-		// Dropped after the write: the retry finds the record the lost attempt created.
-		expect(result.items('Kizen')[50].action).toBe(written ? 'updated' : 'created');
-	});
+	] as const)(
+		'dropped %s Kizen applied the write: retried, never duplicated',
+		async (when, written) => {
+			sim.addFault({
+				kind: 'drop',
+				when,
+				match: { path: '/upsert', predicate: firstAttemptOf([2, 50, 51, 180]) },
+			});
+			sim.addFault({
+				kind: 'drop',
+				when,
+				match: { path: '/upsert', predicate: everyAttemptOf([90, 91]) },
+			});
+			const result = await runBatch({ maxAttempts: 2 });
+			expectEveryItemAccountedFor(result, {
+				failed: [90, 91],
+				message:
+					/The connection to Kizen was lost \(ECONNRESET\) and Kizen was unavailable after 2 attempts$/,
+				failedWritten: written,
+				maxAttempts: 2,
+			});
+			expect(requestsFor(50).map((r) => r.status)).toEqual([null, written ? 200 : 201]);
+			// Dropped after the write: the retry finds the record the lost attempt created.
+			expect(result.items('Kizen')[50].action).toBe(written ? 'updated' : 'created');
+		},
+	);
 });
 
 describe('a response slower than the timeout', () => {
 	it('is abandoned after Timeout, retried, and an item that never answers in time fails with that reason', async () => {
-		sim.addFault({ kind: 'slow', delayMs: 1600, match: { path: '/upsert', predicate: firstAttemptOf([4, 44, 144]) } });
-		sim.addFault({ kind: 'slow', delayMs: 1600, match: { path: '/upsert', predicate: everyAttemptOf([160]) } });
+		sim.addFault({
+			kind: 'slow',
+			delayMs: 1600,
+			match: { path: '/upsert', predicate: firstAttemptOf([4, 44, 144]) },
+		});
+		sim.addFault({
+			kind: 'slow',
+			delayMs: 1600,
+			match: { path: '/upsert', predicate: everyAttemptOf([160]) },
+		});
 		const started = Date.now();
 		const result = await runBatch({ maxAttempts: 2, timeoutSeconds: 1 });
 		expectEveryItemAccountedFor(result, {
@@ -296,13 +386,18 @@ describe('bounded concurrency', () => {
 		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 30 });
 		expect(sim.maxInFlight).toBe(1);
 		const sent = upserts();
-		for (let i = 1; i < sent.length; i++) expect(sent[i].receivedAt).toBeGreaterThanOrEqual(sent[i - 1].respondedAt!);
+		for (let i = 1; i < sent.length; i++)
+			expect(sent[i].receivedAt).toBeGreaterThanOrEqual(sent[i - 1].respondedAt!);
 	});
 
 	it('the default keeps 8 requests in flight, never more, and the output follows the input order', async () => {
 		sim.setLatency(20);
 		// Answers come back out of order: every 3rd item is slower.
-		sim.addFault({ kind: 'slow', delayMs: 60, match: { path: '/upsert', predicate: (info) => itemOf(info) % 3 === 0 } });
+		sim.addFault({
+			kind: 'slow',
+			delayMs: 60,
+			match: { path: '/upsert', predicate: (info) => itemOf(info) % 3 === 0 },
+		});
 		const result = await runBatch({}, 80);
 		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 80 });
 		expect(sim.maxInFlight).toBe(8);
@@ -313,14 +408,22 @@ describe('bounded concurrency', () => {
 
 	it('with the error output, failed items leave on the second output with their pairedItem; the rest stay in order', async () => {
 		const bad = [3, 30, 33];
-		sim.addFault({ kind: 'status', status: 500, match: { path: '/upsert', predicate: everyAttemptOf(bad) } });
+		sim.addFault({
+			kind: 'status',
+			status: 500,
+			match: { path: '/upsert', predicate: everyAttemptOf(bad) },
+		});
 		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' });
 		const [ok, errors] = result.nodeOutput('Kizen');
 		expect(errors.map((item) => item.pairedItem)).toEqual(bad.map((item) => ({ item })));
-		expect(errors.map((item) => item.json.error)).toEqual(bad.map((i) => expect.stringMatching(new RegExp(`^Item ${i} .*HTTP 500`))));
+		expect(errors.map((item) => item.json.error)).toEqual(
+			bad.map((i) => expect.stringMatching(new RegExp(`^Item ${i} .*HTTP 500`))),
+		);
 		const expected = Array.from({ length: N }, (_, i) => i).filter((i) => !bad.includes(i));
 		expect(ok.map((item) => item.pairedItem)).toEqual(expected.map((item) => ({ item })));
-		expect(sim.records(CONTACTS).live.filter((r) => r.identifier.endsWith('@faults.example'))).toHaveLength(N - bad.length);
+		expect(
+			sim.records(CONTACTS).live.filter((r) => r.identifier.endsWith('@faults.example')),
+		).toHaveLength(N - bad.length);
 	});
 });
 
@@ -349,7 +452,10 @@ class TransportProbe implements INodeType {
 		for (const [index, item] of this.getInputData().entries()) {
 			const response = await client.request(item.json as unknown as KizenRequest);
 			const { statusCode, attempts, networkCode: code = null, retryAfter = null } = response;
-			out.push({ json: { statusCode, attempts, networkCode: code, retryAfter }, pairedItem: { item: index } });
+			out.push({
+				json: { statusCode, attempts, networkCode: code, retryAfter },
+				pairedItem: { item: index },
+			});
 		}
 		return [out];
 	}
@@ -358,7 +464,16 @@ class TransportProbe implements INodeType {
 async function probe(request: KizenRequest, credentials = credentialsFor(sim)) {
 	const result = await engine.runWorkflow({
 		workflow: {
-			nodes: [{ id: 'probe', name: 'Probe', type: 'kizenTransportProbe', typeVersion: 1, position: [0, 0], parameters: {} }],
+			nodes: [
+				{
+					id: 'probe',
+					name: 'Probe',
+					type: 'kizenTransportProbe',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+			],
 			connections: {},
 		},
 		nodeTypes: { kizenTransportProbe: new TransportProbe() },
@@ -378,28 +493,51 @@ describe('a request that is not idempotent (Create)', () => {
 		idempotent,
 	});
 	const adds = () => sim.requests.filter((r) => r.path.endsWith('/add'));
-	const companies = (name: string) => sim.records('companies').live.filter((r) => r.identifier === name);
+	const companies = (name: string) =>
+		sim.records('companies').live.filter((r) => r.identifier === name);
 
 	it.each([
 		['dropped before the write', { kind: 'drop', when: 'before' }, 'ECONNRESET', 0],
 		['dropped after the write', { kind: 'drop', when: 'after' }, 'ECONNRESET', 1],
 		['slower than the timeout', { kind: 'slow', delayMs: 1500 }, 'ETIMEDOUT', 1],
-	] as const)('is never repeated once it may have reached Kizen: %s', async (_, fault, code, written) => {
-		sim.addFault({ ...fault, match: { path: '/add' } });
-		expect(await probe(add('Once Co'))).toEqual({ statusCode: 0, attempts: 1, networkCode: code, retryAfter: null });
-		expect(adds()).toHaveLength(1);
-		expect(companies('Once Co')).toHaveLength(written);
-	});
+	] as const)(
+		'is never repeated once it may have reached Kizen: %s',
+		async (_, fault, code, written) => {
+			sim.addFault({ ...fault, match: { path: '/add' } });
+			expect(await probe(add('Once Co'))).toEqual({
+				statusCode: 0,
+				attempts: 1,
+				networkCode: code,
+				retryAfter: null,
+			});
+			expect(adds()).toHaveLength(1);
+			expect(companies('Once Co')).toHaveLength(written);
+		},
+	);
 
-	it.each([502, 503, 504])('is not repeated after a %s (Kizen may have done the work)', async (status) => {
-		sim.addFault({ kind: 'status', status, retryAfter: '0', match: { path: '/add' } });
-		expect(await probe(add('Gateway Co'))).toMatchObject({ statusCode: status, attempts: 1 });
-		expect(adds()).toHaveLength(1);
-	});
+	it.each([502, 503, 504])(
+		'is not repeated after a %s (Kizen may have done the work)',
+		async (status) => {
+			sim.addFault({ kind: 'status', status, retryAfter: '0', match: { path: '/add' } });
+			expect(await probe(add('Gateway Co'))).toMatchObject({ statusCode: status, attempts: 1 });
+			expect(adds()).toHaveLength(1);
+		},
+	);
 
 	it('is repeated after a 429 (refused unprocessed), creating one record', async () => {
-		sim.addFault({ kind: 'status', status: 429, retryAfter: '0', times: 1, match: { path: '/add' } });
-		expect(await probe(add('Throttled Co'))).toEqual({ statusCode: 201, attempts: 2, networkCode: null, retryAfter: '0' });
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+			times: 1,
+			match: { path: '/add' },
+		});
+		expect(await probe(add('Throttled Co'))).toEqual({
+			statusCode: 201,
+			attempts: 2,
+			networkCode: null,
+			retryAfter: '0',
+		});
 		expect(adds().map((r) => r.status)).toEqual([429, 201]);
 		expect(companies('Throttled Co')).toHaveLength(1);
 	});
@@ -437,8 +575,12 @@ describe('transport details', () => {
 	});
 
 	it('recognises network failures the way n8n-core wraps them, and nothing else', () => {
-		expect(networkCode({ httpCode: 'ECONNRESET', messages: ['socket hang up'] })).toBe('ECONNRESET');
-		expect(networkCode({ httpCode: 'ECONNABORTED', messages: ['timeout of 1000ms exceeded'] })).toBe('ETIMEDOUT');
+		expect(networkCode({ httpCode: 'ECONNRESET', messages: ['socket hang up'] })).toBe(
+			'ECONNRESET',
+		);
+		expect(
+			networkCode({ httpCode: 'ECONNABORTED', messages: ['timeout of 1000ms exceeded'] }),
+		).toBe('ETIMEDOUT');
 		expect(networkCode({ message: 'x', cause: { code: 'ECONNREFUSED' } })).toBe('ECONNREFUSED');
 		expect(networkCode({ code: 'ERR_CANCELED', message: 'canceled' })).toBe('ERR_CANCELED');
 		expect(networkCode({ httpCode: '400', message: 'Bad request' })).toBeUndefined();
@@ -447,12 +589,16 @@ describe('transport details', () => {
 
 	it('turns option values an expression may produce into safe settings', () => {
 		expect(requestSettingsFrom({})).toEqual({ timeoutMs: 30_000, maxAttempts: 5, concurrency: 8 });
-		expect(requestSettingsFrom({ maxConcurrency: 'lots', maxAttempts: 'many', timeoutSeconds: 'long' })).toEqual({
+		expect(
+			requestSettingsFrom({ maxConcurrency: 'lots', maxAttempts: 'many', timeoutSeconds: 'long' }),
+		).toEqual({
 			timeoutMs: 30_000,
 			maxAttempts: 5,
 			concurrency: 8,
 		});
-		expect(requestSettingsFrom({ maxConcurrency: 0, maxAttempts: 1e9, timeoutSeconds: 2.5 })).toEqual({
+		expect(
+			requestSettingsFrom({ maxConcurrency: 0, maxAttempts: 1e9, timeoutSeconds: 2.5 }),
+		).toEqual({
 			timeoutMs: 2500,
 			maxAttempts: 10,
 			concurrency: 1,
@@ -470,7 +616,11 @@ describe('transport details', () => {
 		} as unknown as IExecuteFunctions;
 		const client = await KizenClient.create(ctx, { timeoutMs: 1000, maxAttempts: 5 });
 		controller.abort();
-		const response = await client.request({ method: 'GET', path: '/api/custom-objects', idempotent: true });
+		const response = await client.request({
+			method: 'GET',
+			path: '/api/custom-objects',
+			idempotent: true,
+		});
 		expect(response).toMatchObject({ statusCode: 0, networkCode: 'ERR_CANCELED', attempts: 0 });
 		expect(send).not.toHaveBeenCalled();
 	});

@@ -4,24 +4,22 @@
  */
 import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 
-import type { Simulator } from './helpers/kizen.cjs';
+const {
+	autoMap,
+	byName,
+	defineBelow,
+	runKizen,
+	assertValid,
+	useSimulator,
+}: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
-const { autoMap, byName, defineBelow, engine, runKizen, startSimulator, assertValid }: typeof import('./helpers/kizen.cjs') =
-	require('./helpers/kizen.cts');
-
-let sim: Simulator;
-beforeAll(async () => {
-	sim = await startSimulator({ port: 0 });
-});
-afterAll(async () => {
-	engine.shutdownEngine();
-	await sim.close();
-});
-beforeEach(() => sim.reset());
+const sim = useSimulator();
 
 const live = (object: string) => sim.records(object).live;
 const idOf = (object: string, identifier: string) =>
-	[...sim.records(object).live, ...sim.records(object).archived].find((r) => r.identifier === identifier)!.id;
+	[...sim.records(object).live, ...sim.records(object).archived].find(
+		(r) => r.identifier === identifier,
+	)!.id;
 const requestsTo = (suffix: RegExp) => sim.requests.filter((r) => suffix.test(r.path));
 
 describe('Create', () => {
@@ -32,7 +30,9 @@ describe('Create', () => {
 			{ operation: 'create', object: byName('companies'), fields: autoMap(), options: {} },
 			[{ name: 'Hooli', employee_count: '900', industry: 'Software' }, { name: 'Pied Piper' }],
 		);
-		expect(result.items('Kizen').map((i) => [i.object, (i.fields as { name: string }).name])).toEqual([
+		expect(
+			result.items('Kizen').map((i) => [i.object, (i.fields as { name: string }).name]),
+		).toEqual([
 			['companies', 'Hooli'],
 			['companies', 'Pied Piper'],
 		]);
@@ -46,7 +46,12 @@ describe('Create', () => {
 	it('sends the archived-match policy as `unarchive`', async () => {
 		const result = await runKizen(
 			sim,
-			{ operation: 'create', object: byName('companies'), fields: defineBelow({ name: 'Umbrella Corp' }), options: { archivedMatch: 'unarchive' } },
+			{
+				operation: 'create',
+				object: byName('companies'),
+				fields: defineBelow({ name: 'Umbrella Corp' }),
+				options: { archivedMatch: 'unarchive' },
+			},
 			[{}],
 		);
 		expect(result.items('Kizen')[0].id).toBe(idOf('companies', 'Umbrella Corp'));
@@ -58,7 +63,12 @@ describe('Create', () => {
 		const before = live('companies').length;
 		const result = await runKizen(
 			sim,
-			{ operation: 'create', object: byName('companies'), fields: defineBelow({ name: 'Once Only' }), options: {} },
+			{
+				operation: 'create',
+				object: byName('companies'),
+				fields: defineBelow({ name: 'Once Only' }),
+				options: {},
+			},
 			[{}],
 		);
 		expect(requestsTo(/\/add$/)).toHaveLength(1);
@@ -70,10 +80,21 @@ describe('Create', () => {
 	});
 
 	it('is retried after a 429, which Kizen answers before doing anything', async () => {
-		sim.addFault({ kind: 'status', status: 429, retryAfter: '0', match: { path: '/add' }, times: 1 });
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+			match: { path: '/add' },
+			times: 1,
+		});
 		const result = await runKizen(
 			sim,
-			{ operation: 'create', object: byName('companies'), fields: defineBelow({ name: 'After Throttle' }), options: {} },
+			{
+				operation: 'create',
+				object: byName('companies'),
+				fields: defineBelow({ name: 'After Throttle' }),
+				options: {},
+			},
 			[{}],
 		);
 		expect(result.error).toBeUndefined();
@@ -88,7 +109,9 @@ describe('Create', () => {
 			{ onError: 'continueRegularOutput' },
 		);
 		const [duplicate, created] = result.items('Kizen');
-		expect(duplicate.error).toMatch(/^Item 0: Kizen rejected the record: A record with this name already exists/);
+		expect(duplicate.error).toMatch(
+			/^Item 0: Kizen rejected the record: A record with this name already exists/,
+		);
 		expect(created.fields).toEqual({ name: 'Brand New' });
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }]);
 	});
@@ -98,41 +121,77 @@ describe('Get', () => {
 	it('gets a record by ID with Kizen’s default fields, chosen fields, or all fields', async () => {
 		const id = idOf('client_client', 'ada@example.com');
 		const run = (options: INodeParameters) =>
-			runKizen(sim, { operation: 'get', object: byName('client_client'), recordId: '={{ $json.id }}', options }, [{ id }]);
+			runKizen(
+				sim,
+				{ operation: 'get', object: byName('client_client'), recordId: '={{ $json.id }}', options },
+				[{ id }],
+			);
 		const standard = (await run({})).items('Kizen')[0];
-		expect(standard).toMatchObject({ id, object: 'client_client', fields: { email: 'ada@example.com', first_name: 'Ada' } });
+		expect(standard).toMatchObject({
+			id,
+			object: 'client_client',
+			fields: { email: 'ada@example.com', first_name: 'Ada' },
+		});
 		expect(standard.fields).not.toHaveProperty('lead_score');
 		const chosen = (await run({ fieldNames: ['lead_score', 'tags'] })).items('Kizen')[0];
 		expect(chosen.fields).toEqual({ email: 'ada@example.com', lead_score: 90, tags: ['VIP'] });
 		const all = (await run({ returnAllFields: true, output: 'raw' })).items('Kizen')[0];
 		expect(Object.keys(all.fields as object).length).toBeGreaterThan(8);
 		expect(all).toHaveProperty('client_info');
-		expect(requestsTo(/\/records\//).map((r) => r.query)).toEqual([{}, { field_names: 'lead_score,tags' }, { all_fields: 'true' }]);
+		expect(requestsTo(/\/records\//).map((r) => r.query)).toEqual([
+			{},
+			{ field_names: 'lead_score,tags' },
+			{ all_fields: 'true' },
+		]);
 	});
 
 	it('refuses a record ID that is not a UUID before any request, and explains a 404', async () => {
 		const result = await runKizen(
 			sim,
-			{ operation: 'get', object: byName('client_client'), recordId: '={{ $json.id }}', options: {} },
+			{
+				operation: 'get',
+				object: byName('client_client'),
+				recordId: '={{ $json.id }}',
+				options: {},
+			},
 			[{ id: 'ada@example.com' }, { id: '00000000-0000-4000-8000-000000000000' }],
 			{ onError: 'continueRegularOutput' },
 		);
 		const [notAnId, missing] = result.items('Kizen');
 		expect(notAnId.error).toBe('Item 0: Record ID "ada@example.com" is not a record ID');
-		expect(missing.error).toMatch(/^Item 1 \("00000000-0000-4000-8000-000000000000"\): Not found in Kizen \(404/);
+		expect(missing.error).toMatch(
+			/^Item 1 \("00000000-0000-4000-8000-000000000000"\): Not found in Kizen \(404/,
+		);
 		expect(requestsTo(/\/records\//)).toHaveLength(1);
 	});
 });
 
 describe('Lookup', () => {
 	const lookup = (identifier: string, onNoMatch = 'empty', extra: Partial<INode> = {}) =>
-		runKizen(sim, { operation: 'lookup', object: byName('client_client'), identifier, onNoMatch, options: {} }, [{}], extra);
+		runKizen(
+			sim,
+			{ operation: 'lookup', object: byName('client_client'), identifier, onNoMatch, options: {} },
+			[{}],
+			extra,
+		);
 
 	it('finds the exact name or email, URL-encoded', async () => {
 		const result = await lookup('ada@example.com');
-		expect(result.items('Kizen')[0]).toMatchObject({ id: idOf('client_client', 'ada@example.com') });
+		expect(result.items('Kizen')[0]).toMatchObject({
+			id: idOf('client_client', 'ada@example.com'),
+		});
 		expect(requestsTo(/\/lookup$/)[0].query).toEqual({ identifier: 'ada@example.com' });
-		const company = await runKizen(sim, { operation: 'lookup', object: byName('companies'), identifier: 'Acme Corp', onNoMatch: 'error', options: {} }, [{}]);
+		const company = await runKizen(
+			sim,
+			{
+				operation: 'lookup',
+				object: byName('companies'),
+				identifier: 'Acme Corp',
+				onNoMatch: 'error',
+				options: {},
+			},
+			[{}],
+		);
 		expect(company.items('Kizen')[0].id).toBe(idOf('companies', 'Acme Corp'));
 	});
 
@@ -143,15 +202,30 @@ describe('Lookup', () => {
 		const always = await lookup('nobody@example.com', 'empty', { alwaysOutputData: true });
 		expect(always.items('Kizen')).toEqual([{}]);
 		const failed = await lookup('nobody@example.com', 'error');
-		expect(failed.error?.message).toMatch(/^Item 0 \("nobody@example.com"\): Not found in Kizen \(404/);
+		expect(failed.error?.message).toMatch(
+			/^Item 0 \("nobody@example.com"\): Not found in Kizen \(404/,
+		);
 	});
 });
 
 describe('Search', () => {
 	const search = (params: INodeParameters, items: IDataObject[] = [{}]) =>
-		runKizen(sim, { operation: 'search', object: byName('client_client'), returnAll: true, options: {}, ...params }, items);
+		runKizen(
+			sim,
+			{
+				operation: 'search',
+				object: byName('client_client'),
+				returnAll: true,
+				options: {},
+				...params,
+			},
+			items,
+		);
 	const emails = (result: Awaited<ReturnType<typeof search>>) =>
-		result.items('Kizen').map((i) => (i.fields as { email: string }).email).sort();
+		result
+			.items('Kizen')
+			.map((i) => (i.fields as { email: string }).email)
+			.sort();
 
 	it('with no filter returns every live record, one item per record', async () => {
 		const result = await search({});
@@ -167,7 +241,10 @@ describe('Search', () => {
 			],
 		};
 		expect(emails(await search({ filters, combine: 'and' }))).toEqual(['ada@example.com']);
-		expect(emails(await search({ filters, combine: 'or' }))).toEqual(['ada@example.com', 'grace@example.com']);
+		expect(emails(await search({ filters, combine: 'or' }))).toEqual([
+			'ada@example.com',
+			'grace@example.com',
+		]);
 		const [request] = requestsTo(/\/search$/);
 		const stage = sim.field('client_client', 'lifecycle_stage');
 		expect(request.body.query[0].filters[0]).toEqual({
@@ -180,8 +257,14 @@ describe('Search', () => {
 	});
 
 	it('refuses a filter value that does not fit the field, naming it', async () => {
-		const result = await search({ filters: { conditions: [{ field: 'lifecycle_stage', condition: 'equals', value: 'Prospect' }] } });
-		expect(result.error?.message).toMatch(/^Item 0: filter "Lifecycle Stage" \(lifecycle_stage\) cannot take "Prospect": expected one of/);
+		const result = await search({
+			filters: {
+				conditions: [{ field: 'lifecycle_stage', condition: 'equals', value: 'Prospect' }],
+			},
+		});
+		expect(result.error?.message).toMatch(
+			/^Item 0: filter "Lifecycle Stage" \(lifecycle_stage\) cannot take "Prospect": expected one of/,
+		);
 	});
 
 	it('free text, ordering and a limit', async () => {
@@ -200,7 +283,11 @@ describe('Search', () => {
 
 	it('Return All follows pagination at 1,000 records a page', async () => {
 		for (let i = 0; i < 1005; i++) sim.addRecord('companies', { identifier: `Bulk ${i}` });
-		const result = await runKizen(sim, { operation: 'search', object: byName('companies'), returnAll: true, options: {} }, [{}]);
+		const result = await runKizen(
+			sim,
+			{ operation: 'search', object: byName('companies'), returnAll: true, options: {} },
+			[{}],
+		);
 		expect(result.items('Kizen')).toHaveLength(live('companies').length);
 		expect(requestsTo(/\/search$/).map((r) => [r.query.page, r.query.page_size])).toEqual([
 			['1', '1000'],
@@ -214,10 +301,20 @@ describe('Update', () => {
 		const id = idOf('companies', 'Globex');
 		const result = await runKizen(
 			sim,
-			{ operation: 'update', object: byName('companies'), recordId: id, fields: defineBelow({ employee_count: 55, region: 'APAC' }), options: {} },
+			{
+				operation: 'update',
+				object: byName('companies'),
+				recordId: id,
+				fields: defineBelow({ employee_count: 55, region: 'APAC' }),
+				options: {},
+			},
 			[{}],
 		);
-		expect(result.items('Kizen')[0]).toEqual({ id, object: 'companies', fields: expect.objectContaining({ employee_count: 55, region: 'APAC' }) });
+		expect(result.items('Kizen')[0]).toEqual({
+			id,
+			object: 'companies',
+			fields: expect.objectContaining({ employee_count: 55, region: 'APAC' }),
+		});
 		const [request] = requestsTo(/\/records\/companies\//);
 		expect(request.method).toBe('PATCH');
 		expect(request.body).toEqual({ fields: expect.any(Array) });
@@ -225,33 +322,65 @@ describe('Update', () => {
 
 	it('Overwrite Archived Identifier lets a rename take an archived record’s name', async () => {
 		const id = idOf('companies', 'Globex');
-		const rename = { operation: 'update', object: byName('companies'), recordId: id, fields: defineBelow({ name: 'Umbrella Corp' }) };
+		const rename = {
+			operation: 'update',
+			object: byName('companies'),
+			recordId: id,
+			fields: defineBelow({ name: 'Umbrella Corp' }),
+		};
 		const refused = await runKizen(sim, { ...rename, options: {} }, [{}]);
 		expect(refused.error?.message).toMatch(/Kizen rejected the record/);
-		const allowed = await runKizen(sim, { ...rename, options: { overwriteArchivedIdentifier: true } }, [{}]);
+		const allowed = await runKizen(
+			sim,
+			{ ...rename, options: { overwriteArchivedIdentifier: true } },
+			[{}],
+		);
 		expect(allowed.items('Kizen')[0].fields).toMatchObject({ name: 'Umbrella Corp' });
-		expect(requestsTo(/\/records\/companies\//).map((r) => r.body.archived_conflict)).toEqual([undefined, 'overwrite']);
+		expect(requestsTo(/\/records\/companies\//).map((r) => r.body.archived_conflict)).toEqual([
+			undefined,
+			'overwrite',
+		]);
 	});
 });
 
 describe('Archive and Unarchive', () => {
 	it('archives by ID (then the record 404s and leaves search) and unarchives it again', async () => {
 		const id = idOf('companies', 'Initech');
-		const archived = await runKizen(sim, { operation: 'archive', object: byName('companies'), recordId: id, options: {} }, [{}]);
+		const archived = await runKizen(
+			sim,
+			{ operation: 'archive', object: byName('companies'), recordId: id, options: {} },
+			[{}],
+		);
 		expect(archived.items('Kizen')).toEqual([{ archived: true, id }]);
 		expect(sim.records('companies').archived.map((r) => r.id)).toContain(id);
-		const gone = await runKizen(sim, { operation: 'get', object: byName('companies'), recordId: id, options: {} }, [{}]);
+		const gone = await runKizen(
+			sim,
+			{ operation: 'get', object: byName('companies'), recordId: id, options: {} },
+			[{}],
+		);
 		expect(gone.error?.message).toMatch(/404/);
 
-		const restored = await runKizen(sim, { operation: 'unarchive', object: byName('companies'), recordId: id, options: {} }, [{}]);
-		expect(restored.items('Kizen')[0]).toMatchObject({ id, object: 'companies', fields: { name: 'Initech' } });
+		const restored = await runKizen(
+			sim,
+			{ operation: 'unarchive', object: byName('companies'), recordId: id, options: {} },
+			[{}],
+		);
+		expect(restored.items('Kizen')[0]).toMatchObject({
+			id,
+			object: 'companies',
+			fields: { name: 'Initech' },
+		});
 		expect(live('companies').map((r) => r.id)).toContain(id);
 	});
 
 	it('are not retried once the request may have reached Kizen', async () => {
 		const id = idOf('companies', 'Initech');
 		sim.addFault({ kind: 'status', status: 503, match: { method: 'DELETE' } });
-		const result = await runKizen(sim, { operation: 'archive', object: byName('companies'), recordId: id, options: {} }, [{}]);
+		const result = await runKizen(
+			sim,
+			{ operation: 'archive', object: byName('companies'), recordId: id, options: {} },
+			[{}],
+		);
 		expect(result.error?.message).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt/);
 		expect(requestsTo(/\/records\//)).toHaveLength(1);
 	});

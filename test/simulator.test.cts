@@ -26,7 +26,12 @@ const authHeaders = (): Record<string, string> => ({
 	'X-BUSINESS-ID': DEMO_CREDENTIALS.businessId,
 });
 
-async function call(method: string, path: string, body?: unknown, headers: Record<string, string> = authHeaders()): Promise<Reply> {
+async function call(
+	method: string,
+	path: string,
+	body?: unknown,
+	headers: Record<string, string> = authHeaders(),
+): Promise<Reply> {
 	const res = await fetch(sim.url + path, {
 		method,
 		headers: body === undefined ? headers : { ...headers, 'Content-Type': 'application/json' },
@@ -34,7 +39,8 @@ async function call(method: string, path: string, body?: unknown, headers: Recor
 	});
 	const text = await res.text();
 	let parsed: any = text;
-	if ((res.headers.get('content-type') || '').includes('application/json')) parsed = JSON.parse(text);
+	if ((res.headers.get('content-type') || '').includes('application/json'))
+		parsed = JSON.parse(text);
 	expect(res.headers.get('x-request-id')).toMatch(/^req-\d+-[0-9a-f]+$/);
 	return { status: res.status, headers: res.headers, body: parsed, text };
 }
@@ -83,13 +89,44 @@ beforeEach(() => sim.reset());
 
 describe('schema adaptations', () => {
 	it('accept the documented shapes and still reject what the seed rejects', () => {
-		expect(schemas.validate('Fields', { [fid('companies', 'name')]: { id: 'x', name: 'name', field_type: 'text', display_name: 'Name', value: 'A' } }).valid).toBe(true);
-		expect(schemas.validate('Fields', { notauuid: { id: 'x', field_type: 'text', display_name: 'Name', value: 'A' } }).valid).toBe(false);
-		expect(schemas.validate('Fields', { [fid('companies', 'name')]: { id: 'x', field_type: 'text', display_name: 'Name' } }).valid).toBe(false);
-		expect(schemas.validate('ErrorResponse', { fields: [{}, { value: ['bad'] }] }).valid).toBe(true);
+		expect(
+			schemas.validate('Fields', {
+				[fid('companies', 'name')]: {
+					id: 'x',
+					name: 'name',
+					field_type: 'text',
+					display_name: 'Name',
+					value: 'A',
+				},
+			}).valid,
+		).toBe(true);
+		expect(
+			schemas.validate('Fields', {
+				notauuid: { id: 'x', field_type: 'text', display_name: 'Name', value: 'A' },
+			}).valid,
+		).toBe(false);
+		expect(
+			schemas.validate('Fields', {
+				[fid('companies', 'name')]: { id: 'x', field_type: 'text', display_name: 'Name' },
+			}).valid,
+		).toBe(false);
+		expect(schemas.validate('ErrorResponse', { fields: [{}, { value: ['bad'] }] }).valid).toBe(
+			true,
+		);
 		expect(schemas.validate('ErrorResponse', { non_field_errors: ['x'] }).valid).toBe(false);
-		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: 'a', oncreate_unarchive: null, onupdate_archived_conflict: null }).valid).toBe(true);
-		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: 'a', oncreate_unarchive: 'maybe' }).valid).toBe(false);
+		expect(
+			schemas.validate('EntityRecordUpsertRequest', {
+				lookup_value: 'a',
+				oncreate_unarchive: null,
+				onupdate_archived_conflict: null,
+			}).valid,
+		).toBe(true);
+		expect(
+			schemas.validate('EntityRecordUpsertRequest', {
+				lookup_value: 'a',
+				oncreate_unarchive: 'maybe',
+			}).valid,
+		).toBe(false);
 		expect(schemas.validate('EntityRecordUpsertRequest', { lookup_value: '' }).valid).toBe(false);
 		expect(schemas.validate('UpsertRecordResponse', { id: 'x' }).valid).toBe(false);
 		expect(() => schemas.compileSchema('Nope')).toThrow();
@@ -117,11 +154,25 @@ describe('hosting, auth and headers', () => {
 			expect(r.status).toBe(401);
 			expect(r.body.code).toBe('missing_business_context');
 		}
-		const wrongKey = await call('GET', '/api/custom-objects', undefined, { ...h, 'X-API-KEY': 'nope' });
+		const wrongKey = await call('GET', '/api/custom-objects', undefined, {
+			...h,
+			'X-API-KEY': 'nope',
+		});
 		expect(wrongKey.body).toEqual({ detail: 'Invalid API key.', code: 'authentication_failed' });
-		const wrongUser = await call('GET', '/api/custom-objects', undefined, { ...h, 'X-USER-ID': '00000000-0000-4000-8000-000000000000' });
-		expect(wrongUser.body).toEqual({ detail: 'Invalid user for this API key.', code: 'authentication_failed' });
-		const wrongBiz = await call('POST', '/api/records/companies/upsert', { lookup_value: 'x' }, { ...h, 'X-BUSINESS-ID': '00000000-0000-4000-8000-000000000000' });
+		const wrongUser = await call('GET', '/api/custom-objects', undefined, {
+			...h,
+			'X-USER-ID': '00000000-0000-4000-8000-000000000000',
+		});
+		expect(wrongUser.body).toEqual({
+			detail: 'Invalid user for this API key.',
+			code: 'authentication_failed',
+		});
+		const wrongBiz = await call(
+			'POST',
+			'/api/records/companies/upsert',
+			{ lookup_value: 'x' },
+			{ ...h, 'X-BUSINESS-ID': '00000000-0000-4000-8000-000000000000' },
+		);
 		expect(wrongBiz.status).toBe(401);
 		expect(wrongBiz.body.code).toBe('authentication_failed');
 		expect(wrongBiz.body.detail).toMatch(/business/);
@@ -130,11 +181,25 @@ describe('hosting, auth and headers', () => {
 
 	it('logs every request with unique request ids and keeps connections alive', async () => {
 		await call('GET', '/api/custom-objects?page_size=1');
-		await call('POST', '/api/records/companies/upsert?return_all_fields=true', { lookup_value: 'Log Co' });
+		await call('POST', '/api/records/companies/upsert?return_all_fields=true', {
+			lookup_value: 'Log Co',
+		});
 		const [a, b] = sim.requests;
-		expect(a).toMatchObject({ method: 'GET', path: '/api/custom-objects', query: { page_size: '1' }, status: 200, fault: null });
+		expect(a).toMatchObject({
+			method: 'GET',
+			path: '/api/custom-objects',
+			query: { page_size: '1' },
+			status: 200,
+			fault: null,
+		});
 		expect(a.headers['x-api-key']).toBe(DEMO_CREDENTIALS.apiKey);
-		expect(b).toMatchObject({ method: 'POST', path: '/api/records/companies/upsert', query: { return_all_fields: 'true' }, body: { lookup_value: 'Log Co' }, status: 201 });
+		expect(b).toMatchObject({
+			method: 'POST',
+			path: '/api/records/companies/upsert',
+			query: { return_all_fields: 'true' },
+			body: { lookup_value: 'Log Co' },
+			status: 201,
+		});
 		expect(a.requestId).not.toBe(b.requestId);
 		sim.clearRequests();
 		expect(sim.requests).toHaveLength(0);
@@ -142,10 +207,16 @@ describe('hosting, auth and headers', () => {
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 		const get = () =>
 			new Promise<{ reused: boolean; conn: string | undefined }>((resolve, reject) => {
-				const req = http.get(`${sim.url}/api/custom-objects`, { agent, headers: authHeaders() }, (res) => {
-					res.resume();
-					res.on('end', () => resolve({ reused: req.reusedSocket, conn: res.headers.connection }));
-				});
+				const req = http.get(
+					`${sim.url}/api/custom-objects`,
+					{ agent, headers: authHeaders() },
+					(res) => {
+						res.resume();
+						res.on('end', () =>
+							resolve({ reused: req.reusedSocket, conn: res.headers.connection }),
+						);
+					},
+				);
 				req.on('error', reject);
 			});
 		const first = await get();
@@ -160,17 +231,30 @@ describe('hosting, auth and headers', () => {
 		const agent = new http.Agent({ keepAlive: true, maxSockets: 20 });
 		const post = (payload: string) =>
 			new Promise<number>((resolve, reject) => {
-				const req = http.request(`${sim.url}/api/records/companies/upsert`, { method: 'POST', agent, headers: { ...authHeaders(), 'Content-Type': 'application/json' } }, (res) => {
-					res.resume();
-					res.on('end', () => resolve(res.statusCode!));
-				});
+				const req = http.request(
+					`${sim.url}/api/records/companies/upsert`,
+					{
+						method: 'POST',
+						agent,
+						headers: { ...authHeaders(), 'Content-Type': 'application/json' },
+					},
+					(res) => {
+						res.resume();
+						res.on('end', () => resolve(res.statusCode!));
+					},
+				);
 				req.on('error', reject);
 				req.end(payload);
 			});
 		const started = Date.now();
 		const workers = Array.from({ length: 20 }, async (_, w) => {
 			for (let i = 0; i < 50; i++) {
-				await post(JSON.stringify({ lookup_value: `Load ${w}-${i % 10}`, fields: [{ name: 'employee_count', value: i }] }));
+				await post(
+					JSON.stringify({
+						lookup_value: `Load ${w}-${i % 10}`,
+						fields: [{ name: 'employee_count', value: i }],
+					}),
+				);
 			}
 		});
 		await Promise.all(workers);
@@ -179,7 +263,9 @@ describe('hosting, auth and headers', () => {
 		expect(sim.requests).toHaveLength(1000);
 		expect(sim.requests.every((r) => r.status === 201 || r.status === 200)).toBe(true);
 		expect(elapsed).toBeLessThan(8000); // ~0.5 s here; generous for --detectOpenHandles and slow CI
-		expect(sim.records('companies').live.filter((r) => r.identifier.startsWith('Load '))).toHaveLength(200);
+		expect(
+			sim.records('companies').live.filter((r) => r.identifier.startsWith('Load ')),
+		).toHaveLength(200);
 	});
 });
 
@@ -192,12 +278,21 @@ describe('custom objects and fields', () => {
 		const all = await call('GET', '/api/custom-objects?custom_only=false&page_size=1');
 		expect(all.body.count).toBe(3);
 		expect(all.body.results).toHaveLength(1);
-		expect(all.body.results[0]).toMatchObject({ name: 'client_client', object_name: 'Contacts', entity_name: 'Contact', is_custom: false });
+		expect(all.body.results[0]).toMatchObject({
+			name: 'client_client',
+			object_name: 'Contacts',
+			entity_name: 'Contact',
+			is_custom: false,
+		});
 		expect(all.body.previous).toBeNull();
-		expect(all.body.next).toBe(`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=2`);
+		expect(all.body.next).toBe(
+			`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=2`,
+		);
 		const p2 = await call('GET', new URL(all.body.next).pathname + new URL(all.body.next).search);
 		expect(p2.body.results[0].name).toBe('companies');
-		expect(p2.body.previous).toBe(`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=1`);
+		expect(p2.body.previous).toBe(
+			`${sim.url}/api/custom-objects?custom_only=false&page_size=1&page=1`,
+		);
 
 		expect((await call('GET', '/api/custom-objects?page=9')).status).toBe(404);
 		const big = await call('GET', '/api/custom-objects?page_size=1001');
@@ -230,22 +325,51 @@ describe('custom objects and fields', () => {
 			expect(r.body).toEqual((await call('GET', `/api/custom-objects/${o.name}/fields`)).body);
 			for (const f of r.body) {
 				seen.add(f.field_type);
-				expect(f).toEqual(expect.objectContaining({ id: expect.any(String), name: expect.any(String), display_name: expect.any(String), is_required: expect.any(Boolean), is_read_only: expect.any(Boolean), is_hidden: expect.any(Boolean), options: expect.any(Array) }));
-				if (['dropdown', 'radio', 'status', 'selector', 'choices', 'yesnomaybe', 'checkboxes', 'dynamictags'].includes(f.field_type)) {
+				expect(f).toEqual(
+					expect.objectContaining({
+						id: expect.any(String),
+						name: expect.any(String),
+						display_name: expect.any(String),
+						is_required: expect.any(Boolean),
+						is_read_only: expect.any(Boolean),
+						is_hidden: expect.any(Boolean),
+						options: expect.any(Array),
+					}),
+				);
+				if (
+					[
+						'dropdown',
+						'radio',
+						'status',
+						'selector',
+						'choices',
+						'yesnomaybe',
+						'checkboxes',
+						'dynamictags',
+					].includes(f.field_type)
+				) {
 					expect(f.options.length).toBeGreaterThanOrEqual(3);
 					for (const op of f.options) expect(op.code).not.toBe(op.name);
 				}
-				if (f.field_type === 'relationship') expect(f.relation.related_object.id).toMatch(/^0b1ec700-/);
-				if (f.field_type === 'money') expect(f.money_options).toEqual({ currency: 'USD', symbol: '$' });
+				if (f.field_type === 'relationship')
+					expect(f.relation.related_object.id).toMatch(/^0b1ec700-/);
+				if (f.field_type === 'money')
+					expect(f.money_options).toEqual({ currency: 'USD', symbol: '$' });
 			}
 		}
-		const documented = 'text longtext wysiwyg email phonenumber integer decimal money rating checkbox checkboxes dropdown radio status selector choices yesnomaybe dynamictags date datetime timezone relationship team_selector files'.split(' ');
+		const documented =
+			'text longtext wysiwyg email phonenumber integer decimal money rating checkbox checkboxes dropdown radio status selector choices yesnomaybe dynamictags date datetime timezone relationship team_selector files'.split(
+				' ',
+			);
 		expect([...seen].sort()).toEqual([...documented].sort());
 		expect(sim.field('deals', 'stage').is_required).toBe(true);
 		expect(sim.field('client_client', 'email').is_required).toBe(true);
 		expect(sim.field('companies', 'record_number').is_read_only).toBe(true);
 		expect(sim.field('deals', 'legacy_id').is_hidden).toBe(true);
-		expect(sim.field('deals', 'company').relation).toEqual({ related_object: { id: sim.objects()[1].id, name: 'companies' }, cardinality: 'many_to_one' });
+		expect(sim.field('deals', 'company').relation).toEqual({
+			related_object: { id: sim.objects()[1].id, name: 'companies' },
+			cardinality: 'many_to_one',
+		});
 		expect(sim.field('deals', 'contacts').relation!.cardinality).toBe('many_to_many');
 		expect((await call('GET', '/api/custom-objects/nope/fields')).status).toBe(404);
 	});
@@ -253,16 +377,34 @@ describe('custom objects and fields', () => {
 
 describe('upsert', () => {
 	it('creates, then updates the case-insensitive match; answers written fields + identifier', async () => {
-		const created = await upsert('companies', { lookup_value: 'Wonka Industries', fields: [{ id: fid('companies', 'employee_count'), value: 12 }] });
+		const created = await upsert('companies', {
+			lookup_value: 'Wonka Industries',
+			fields: [{ id: fid('companies', 'employee_count'), value: 12 }],
+		});
 		expect(created.status).toBe(201);
 		expect(created.body.action).toBe('created');
 		expect(created.body.object_type).toBe('companies');
-		expect(Object.keys(created.body.fields).sort()).toEqual([fid('companies', 'name'), fid('companies', 'employee_count')].sort());
+		expect(Object.keys(created.body.fields).sort()).toEqual(
+			[fid('companies', 'name'), fid('companies', 'employee_count')].sort(),
+		);
 		expect(valueOf(created, 'companies', 'name')).toBe('Wonka Industries');
-		expect(created.body.fields[fid('companies', 'employee_count')]).toEqual({ id: fid('companies', 'employee_count'), name: 'employee_count', field_type: 'integer', display_name: 'Employee Count', value: 12 });
-		expect(created.body.client_info).toEqual({ display_name: 'Wonka Industries', email_on_suppression_list: false, num_addresses_v2: 0 });
+		expect(created.body.fields[fid('companies', 'employee_count')]).toEqual({
+			id: fid('companies', 'employee_count'),
+			name: 'employee_count',
+			field_type: 'integer',
+			display_name: 'Employee Count',
+			value: 12,
+		});
+		expect(created.body.client_info).toEqual({
+			display_name: 'Wonka Industries',
+			email_on_suppression_list: false,
+			num_addresses_v2: 0,
+		});
 
-		const updated = await upsert('companies', { lookup_value: 'wonka INDUSTRIES', fields: [{ name: 'employee_count', value: 13 }] });
+		const updated = await upsert('companies', {
+			lookup_value: 'wonka INDUSTRIES',
+			fields: [{ name: 'employee_count', value: 13 }],
+		});
 		expect(updated.status).toBe(200);
 		expect(updated.body.action).toBe('updated');
 		expect(updated.body.id).toBe(created.body.id);
@@ -276,7 +418,10 @@ describe('upsert', () => {
 	});
 
 	it('matches contacts by email and rejects a lookup value that is not an email', async () => {
-		const r = await upsert('client_client', { lookup_value: 'ADA@EXAMPLE.COM', fields: [{ name: 'lead_score', value: 91 }] });
+		const r = await upsert('client_client', {
+			lookup_value: 'ADA@EXAMPLE.COM',
+			fields: [{ name: 'lead_score', value: 91 }],
+		});
 		expect(r.status).toBe(200);
 		expect(r.body.id).toBe(ADA);
 		expect(r.body.object_type).toBe('client_client');
@@ -285,18 +430,36 @@ describe('upsert', () => {
 		expect(notEmail.status).toBe(400);
 		expect(notEmail.body.lookup_value).toEqual(['Enter a valid email address.']);
 		const contactsId = sim.objects()[0].id;
-		const byUuid = await upsert(contactsId, { lookup_value: 'new.person@example.com', fields: [{ name: 'first_name', value: 'New' }] });
+		const byUuid = await upsert(contactsId, {
+			lookup_value: 'new.person@example.com',
+			fields: [{ name: 'first_name', value: 'New' }],
+		});
 		expect(byUuid.status).toBe(201);
 		expect(valueOf(byUuid, 'client_client', 'email')).toBe('new.person@example.com');
 	});
 
 	it('rejects bad top-level bodies with an ErrorResponse', async () => {
-		expect((await badUpsert('companies', {})).body).toMatchObject({ lookup_value: ['This field is required.'], fields: [] });
-		expect((await badUpsert('companies', { lookup_value: '' })).body.lookup_value).toEqual(['This field may not be blank.']);
-		expect((await badUpsert('companies', { lookup_value: 7 })).body.lookup_value).toEqual(['Not a valid string.']);
-		expect((await badUpsert('companies', { lookup_value: 'x', oncreate_unarchive: 'maybe' })).body.oncreate_unarchive).toBeDefined();
-		expect((await badUpsert('companies', { lookup_value: 'x', fields: { name: 'a' } })).body.non_field_errors[0]).toMatch(/list/);
-		expect((await badUpsert('companies', [1])).body.non_field_errors[0]).toMatch(/Expected a dictionary/);
+		expect((await badUpsert('companies', {})).body).toMatchObject({
+			lookup_value: ['This field is required.'],
+			fields: [],
+		});
+		expect((await badUpsert('companies', { lookup_value: '' })).body.lookup_value).toEqual([
+			'This field may not be blank.',
+		]);
+		expect((await badUpsert('companies', { lookup_value: 7 })).body.lookup_value).toEqual([
+			'Not a valid string.',
+		]);
+		expect(
+			(await badUpsert('companies', { lookup_value: 'x', oncreate_unarchive: 'maybe' })).body
+				.oncreate_unarchive,
+		).toBeDefined();
+		expect(
+			(await badUpsert('companies', { lookup_value: 'x', fields: { name: 'a' } })).body
+				.non_field_errors[0],
+		).toMatch(/list/);
+		expect((await badUpsert('companies', [1])).body.non_field_errors[0]).toMatch(
+			/Expected a dictionary/,
+		);
 		const notJson = checkUpsertReply(await call('POST', '/api/records/companies/upsert', '{nope'));
 		expect(notJson.status).toBe(400);
 		expect(notJson.body.non_field_errors[0]).toMatch(/JSON parse error/);
@@ -331,10 +494,21 @@ describe('upsert', () => {
 			'?return_all_fields=true',
 		);
 		expect(company.status).toBe(201);
-		expect(valueOf(company, 'companies', 'industry')).toEqual({ id: opt('companies', 'industry', 'software').id, code: 'software', name: 'Software' });
-		expect(valueOf(company, 'companies', 'annual_revenue')).toEqual({ currency: 'USD', symbol: '$', amount: '1234.50' });
+		expect(valueOf(company, 'companies', 'industry')).toEqual({
+			id: opt('companies', 'industry', 'software').id,
+			code: 'software',
+			name: 'Software',
+		});
+		expect(valueOf(company, 'companies', 'annual_revenue')).toEqual({
+			currency: 'USD',
+			symbol: '$',
+			amount: '1234.50',
+		});
 		expect(valueOf(company, 'companies', 'region')).toMatchObject({ code: 'emea', name: 'EMEA' });
-		expect(valueOf(company, 'companies', 'primary_contact')).toEqual({ id: GRACE, name: 'Grace Hopper' });
+		expect(valueOf(company, 'companies', 'primary_contact')).toEqual({
+			id: GRACE,
+			name: 'Grace Hopper',
+		});
 		expect(valueOf(company, 'companies', 'owner')).toBe(sim.employees[1].id);
 		expect(valueOf(company, 'companies', 'attachments')).toEqual(files);
 		expect(valueOf(company, 'companies', 'record_number')).toEqual(expect.any(Number));
@@ -352,7 +526,10 @@ describe('upsert', () => {
 					{ name: 'company', value: { id: ACME } },
 					{ name: 'contacts', value: [{ id: ADA }, { id: GRACE }] },
 					{ name: 'is_priority', value: { name: 'Maybe' } },
-					{ name: 'products', value: [{ name: 'Support' }, { id: opt('deals', 'products', 'training').id }] },
+					{
+						name: 'products',
+						value: [{ name: 'Support' }, { id: opt('deals', 'products', 'training').id }],
+					},
 					{ name: 'notes', value: '<b>n</b>' },
 					{ name: 'next_step_at', value: '2031-01-01T09:30:00+02:00' },
 				],
@@ -361,10 +538,20 @@ describe('upsert', () => {
 		);
 		expect(deal.status).toBe(201);
 		expect(valueOf(deal, 'deals', 'probability')).toBe('0.25');
-		expect(valueOf(deal, 'deals', 'amount')).toEqual({ currency: 'USD', symbol: '$', amount: '99.90' });
+		expect(valueOf(deal, 'deals', 'amount')).toEqual({
+			currency: 'USD',
+			symbol: '$',
+			amount: '99.90',
+		});
 		expect(valueOf(deal, 'deals', 'company')).toEqual({ id: ACME, name: 'Acme Corp' });
-		expect(valueOf(deal, 'deals', 'contacts')).toEqual([{ id: ADA, name: 'Ada Lovelace' }, { id: GRACE, name: 'Grace Hopper' }]);
-		expect(valueOf(deal, 'deals', 'products').map((o: any) => o.code)).toEqual(['support', 'training']);
+		expect(valueOf(deal, 'deals', 'contacts')).toEqual([
+			{ id: ADA, name: 'Ada Lovelace' },
+			{ id: GRACE, name: 'Grace Hopper' },
+		]);
+		expect(valueOf(deal, 'deals', 'products').map((o: any) => o.code)).toEqual([
+			'support',
+			'training',
+		]);
 		expect(valueOf(deal, 'deals', 'next_step_at')).toBe('2031-01-01T07:30:00.000Z');
 
 		const contact = await upsert('client_client', {
@@ -382,7 +569,9 @@ describe('upsert', () => {
 		});
 		expect(contact.status).toBe(201);
 		expect(valueOf(contact, 'client_client', 'newsletter')).toBe(true);
-		expect(valueOf(contact, 'client_client', 'tags')).toEqual([expect.objectContaining({ code: 'press', name: 'Press' })]);
+		expect(valueOf(contact, 'client_client', 'tags')).toEqual([
+			expect.objectContaining({ code: 'press', name: 'Press' }),
+		]);
 	});
 
 	it('validates each type with positional errors and writes nothing when any entry fails', async () => {
@@ -393,17 +582,26 @@ describe('upsert', () => {
 			[{ name: 'probability', value: 0.123 }, /no more than 2 decimal places/],
 			[{ name: 'close_date', value: '2031-02-30' }, /Date has wrong format/],
 			[{ name: 'next_step_at', value: '2031-01-01 10:00' }, /Datetime has wrong format/],
-			[{ name: 'stage', value: { id: opt('companies', 'industry', 'software').id } }, /not a valid choice/],
+			[
+				{ name: 'stage', value: { id: opt('companies', 'industry', 'software').id } },
+				/not a valid choice/,
+			],
 			[{ name: 'stage', value: 'won' }, /Expected an object/],
 			[{ name: 'company', value: { id: ADA } }, /object does not exist/],
-			[{ name: 'company', value: { id: 'ec0d0000-0000-4000-8000-000000002004' } }, /object does not exist/], // archived company
+			[
+				{ name: 'company', value: { id: 'ec0d0000-0000-4000-8000-000000002004' } },
+				/object does not exist/,
+			], // archived company
 			[{ name: 'contacts', value: { id: ADA } }, /Expected a list/],
 			[{ name: 'products', value: [{ name: 'Nope' }] }, /not a valid choice/],
 			[{ name: 'is_priority', value: { name: 'Yes' } }, null],
 			[{ name: 'legacy_id', value: 5 }, /Not a valid string/],
 			[{ name: 'name', value: 'x'.repeat(256) }, /no more than 255 characters/],
 		];
-		const r = await upsert('deals', { lookup_value: 'Acme Renewal', fields: entries.map(([e]) => e) });
+		const r = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: entries.map(([e]) => e),
+		});
 		expect(r.status).toBe(400);
 		expect(r.body.fields).toHaveLength(entries.length);
 		entries.forEach(([, err], i) => {
@@ -421,31 +619,58 @@ describe('upsert', () => {
 			['client_client', { name: 'first_name', value: 12 }, /Not a valid string/],
 			['companies', { name: 'support_email', value: 'not-an-email' }, /valid email/],
 			['companies', { name: 'satisfaction', value: 6 }, /less than or equal to 5/],
-			['companies', { name: 'owner', value: '00000000-0000-4000-8000-000000000000' }, /object does not exist/],
+			[
+				'companies',
+				{ name: 'owner', value: '00000000-0000-4000-8000-000000000000' },
+				/object does not exist/,
+			],
 			['companies', { name: 'attachments', value: 'upload-1' }, /Expected a list/],
 			['companies', { name: 'annual_revenue', value: true }, /valid number/],
 		];
 		for (const [obj, entry, msg] of more) {
 			const lookup = obj === 'client_client' ? 'ada@example.com' : 'Acme Corp';
-			const res = await upsert(obj, { lookup_value: lookup, fields: [{ name: obj === 'client_client' ? 'first_name' : 'description', value: 'ok' }, entry] });
+			const res = await upsert(obj, {
+				lookup_value: lookup,
+				fields: [
+					{ name: obj === 'client_client' ? 'first_name' : 'description', value: 'ok' },
+					entry,
+				],
+			});
 			expect(res.status).toBe(400);
 			expect(res.body.fields[0]).toEqual({});
 			expect(res.body.fields[1].value[0]).toMatch(msg);
 		}
-		expect(sim.records('client_client').live.find((x) => x.id === ADA)!.fields[fid('client_client', 'first_name')]).toBe('Ada');
+		expect(
+			sim.records('client_client').live.find((x) => x.id === ADA)!.fields[
+				fid('client_client', 'first_name')
+			],
+		).toBe('Ada');
 	});
 
 	it('reports entry-shape errors: unknown, read-only, both/neither id and name, op keys', async () => {
 		// Schema-valid requests the server refuses: unknown fields, read-only fields.
-		const unknownName = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'nope', value: 1 }] });
+		const unknownName = await upsert('companies', {
+			lookup_value: 'Acme Corp',
+			fields: [{ name: 'nope', value: 1 }],
+		});
 		expect(unknownName.body.fields[0].name[0]).toMatch(/does not exist/);
-		const unknownId = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ id: '00000000-0000-4000-8000-000000000000', value: 1 }] });
+		const unknownId = await upsert('companies', {
+			lookup_value: 'Acme Corp',
+			fields: [{ id: '00000000-0000-4000-8000-000000000000', value: 1 }],
+		});
 		expect(unknownId.body.fields[0].id[0]).toMatch(/does not exist/);
-		const single = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'industry', add_values: [{ name: 'Retail' }] }] });
+		const single = await upsert('companies', {
+			lookup_value: 'Acme Corp',
+			fields: [{ name: 'industry', add_values: [{ name: 'Retail' }] }],
+		});
 		expect(single.body.fields[0].add_values[0]).toMatch(/multi-value/);
 		// Malformed entries: the schema rejects them as well.
 		const cases: Array<[unknown, string, RegExp]> = [
-			[{ id: fid('companies', 'employee_count'), name: 'employee_count', value: 1 }, 'id', /not both/],
+			[
+				{ id: fid('companies', 'employee_count'), name: 'employee_count', value: 1 },
+				'id',
+				/not both/,
+			],
 			[{ value: 1 }, 'id', /required/],
 			[{ name: 'employee_count' }, 'value', /required/],
 			[{ name: 'employee_count', value: 1, add_values: [1] }, 'value', /only one/],
@@ -456,9 +681,15 @@ describe('upsert', () => {
 			expect(r.status).toBe(400);
 			expect(r.body.fields[0][key][0]).toMatch(msg);
 		}
-		const ro = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ name: 'record_number', value: 9 }] });
+		const ro = await upsert('companies', {
+			lookup_value: 'Acme Corp',
+			fields: [{ name: 'record_number', value: 9 }],
+		});
 		expect(ro.body.fields[0].value[0]).toMatch(/read-only/);
-		const ro2 = await upsert('companies', { lookup_value: 'Acme Corp', fields: [{ id: fid('companies', 'created'), value: '2020-01-01T00:00:00Z' }] });
+		const ro2 = await upsert('companies', {
+			lookup_value: 'Acme Corp',
+			fields: [{ id: fid('companies', 'created'), value: '2020-01-01T00:00:00Z' }],
+		});
 		expect(ro2.body.fields[0].value[0]).toMatch(/read-only/);
 	});
 
@@ -471,45 +702,85 @@ describe('upsert', () => {
 			],
 		});
 		expect(add.status).toBe(200);
-		expect(valueOf(add, 'deals', 'products').map((o: any) => o.code)).toEqual(['platform', 'training']);
+		expect(valueOf(add, 'deals', 'products').map((o: any) => o.code)).toEqual([
+			'platform',
+			'training',
+		]);
 		expect(valueOf(add, 'deals', 'contacts').map((o: any) => o.id)).toEqual([ADA, GRACE]);
-		const remove = await upsert('deals', {
-			lookup_value: 'Acme Renewal',
-			fields: [
-				{ name: 'products', remove_values: [{ name: 'Platform' }] },
-				{ name: 'contacts', remove_values: [{ id: ADA }, { id: GRACE }] },
-				{ name: 'amount', value: null },
-			],
-		}, '?return_all_fields=true');
+		const remove = await upsert(
+			'deals',
+			{
+				lookup_value: 'Acme Renewal',
+				fields: [
+					{ name: 'products', remove_values: [{ name: 'Platform' }] },
+					{ name: 'contacts', remove_values: [{ id: ADA }, { id: GRACE }] },
+					{ name: 'amount', value: null },
+				],
+			},
+			'?return_all_fields=true',
+		);
 		expect(valueOf(remove, 'deals', 'products').map((o: any) => o.code)).toEqual(['training']);
 		expect(remove.body.fields[fid('deals', 'contacts')]).toBeUndefined();
 		expect(remove.body.fields[fid('deals', 'amount')]).toBeUndefined();
 		expect(valueOf(remove, 'deals', 'stage')).toMatchObject({ code: 'proposal' });
-		const tags = await upsert('client_client', { lookup_value: 'ada@example.com', fields: [{ name: 'tags', add_values: [{ name: 'Partner' }] }, { name: 'interests', value: [] }] }, '?return_all_fields=true');
-		expect(valueOf(tags, 'client_client', 'tags').map((o: any) => o.code)).toEqual(['vip', 'partner']);
+		const tags = await upsert(
+			'client_client',
+			{
+				lookup_value: 'ada@example.com',
+				fields: [
+					{ name: 'tags', add_values: [{ name: 'Partner' }] },
+					{ name: 'interests', value: [] },
+				],
+			},
+			'?return_all_fields=true',
+		);
+		expect(valueOf(tags, 'client_client', 'tags').map((o: any) => o.code)).toEqual([
+			'vip',
+			'partner',
+		]);
 		expect(tags.body.fields[fid('client_client', 'interests')]).toBeUndefined();
-		const nullRequired = await upsert('deals', { lookup_value: 'Acme Renewal', fields: [{ name: 'stage', value: null }] });
+		const nullRequired = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [{ name: 'stage', value: null }],
+		});
 		expect(nullRequired.body.fields[0].value).toEqual(['This field may not be null.']);
 	});
 
 	it('requires required fields on create but not on update', async () => {
-		const create = await upsert('deals', { lookup_value: 'Stageless', fields: [{ name: 'amount', value: 1 }] });
+		const create = await upsert('deals', {
+			lookup_value: 'Stageless',
+			fields: [{ name: 'amount', value: 1 }],
+		});
 		expect(create.status).toBe(400);
 		expect(create.body.non_field_errors).toEqual(['Field "stage" is required.']);
 		expect(create.body.fields).toEqual([{}]);
 		expect(recordByIdent('deals', 'Stageless')).toBeUndefined();
-		const update = await upsert('deals', { lookup_value: 'Acme Renewal', fields: [{ name: 'amount', value: 1 }] });
+		const update = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [{ name: 'amount', value: 1 }],
+		});
 		expect(update.status).toBe(200);
 	});
 
 	it('lookup_value is the identifier on create; a fields entry renames on update', async () => {
-		const create = await upsert('companies', { lookup_value: 'Lookup Wins', fields: [{ name: 'name', value: 'Ignored' }] });
+		const create = await upsert('companies', {
+			lookup_value: 'Lookup Wins',
+			fields: [{ name: 'name', value: 'Ignored' }],
+		});
 		expect(valueOf(create, 'companies', 'name')).toBe('Lookup Wins');
-		const rename = await upsert('companies', { lookup_value: 'lookup wins', fields: [{ name: 'name', value: 'Renamed Co' }] });
+		const rename = await upsert('companies', {
+			lookup_value: 'lookup wins',
+			fields: [{ name: 'name', value: 'Renamed Co' }],
+		});
 		expect(rename.status).toBe(200);
 		expect(valueOf(rename, 'companies', 'name')).toBe('Renamed Co');
-		expect((await upsert('companies', { lookup_value: 'Renamed co' })).body.id).toBe(create.body.id);
-		const taken = await upsert('companies', { lookup_value: 'Renamed Co', fields: [{ name: 'name', value: 'initech' }] });
+		expect((await upsert('companies', { lookup_value: 'Renamed co' })).body.id).toBe(
+			create.body.id,
+		);
+		const taken = await upsert('companies', {
+			lookup_value: 'Renamed Co',
+			fields: [{ name: 'name', value: 'initech' }],
+		});
 		expect(taken.status).toBe(400);
 		expect(taken.body.non_field_errors[0]).toMatch(/already exists/);
 	});
@@ -517,37 +788,62 @@ describe('upsert', () => {
 	describe('archived records', () => {
 		const umbrella = 'ec0d0000-0000-4000-8000-000000002004';
 
-		it.each([undefined, null, 'prompt'])('oncreate_unarchive=%p raises the archived conflict', async (mode) => {
-			const body: Record<string, unknown> = { lookup_value: 'UMBRELLA CORP', fields: [{ name: 'employee_count', value: 1 }] };
-			if (mode !== undefined) body.oncreate_unarchive = mode;
-			const r = await upsert('companies', body);
-			expect(r.status).toBe(400);
-			expect(r.body.non_field_errors).toEqual(['An archived record with this name already exists. Choose whether to unarchive it or create a new record.']);
-			expect(r.body.fields).toEqual([{}]);
-			expect(sim.records('companies').archived.map((x) => x.id)).toContain(umbrella);
-		});
+		it.each([undefined, null, 'prompt'])(
+			'oncreate_unarchive=%p raises the archived conflict',
+			async (mode) => {
+				const body: Record<string, unknown> = {
+					lookup_value: 'UMBRELLA CORP',
+					fields: [{ name: 'employee_count', value: 1 }],
+				};
+				if (mode !== undefined) body.oncreate_unarchive = mode;
+				const r = await upsert('companies', body);
+				expect(r.status).toBe(400);
+				expect(r.body.non_field_errors).toEqual([
+					'An archived record with this name already exists. Choose whether to unarchive it or create a new record.',
+				]);
+				expect(r.body.fields).toEqual([{}]);
+				expect(sim.records('companies').archived.map((x) => x.id)).toContain(umbrella);
+			},
+		);
 
 		it('unarchive restores the same record and applies fields', async () => {
-			const r = await upsert('companies', { lookup_value: 'umbrella corp', oncreate_unarchive: 'unarchive', fields: [{ name: 'employee_count', value: 7 }] });
+			const r = await upsert('companies', {
+				lookup_value: 'umbrella corp',
+				oncreate_unarchive: 'unarchive',
+				fields: [{ name: 'employee_count', value: 7 }],
+			});
 			expect(r.status).toBe(201);
 			expect(r.body.action).toBe('unarchived');
 			expect(r.body.id).toBe(umbrella);
 			expect(valueOf(r, 'companies', 'name')).toBe('Umbrella Corp');
-			expect(sim.records('companies').live.find((x) => x.id === umbrella)!.fields[fid('companies', 'employee_count')]).toBe(7);
+			expect(
+				sim.records('companies').live.find((x) => x.id === umbrella)!.fields[
+					fid('companies', 'employee_count')
+				],
+			).toBe(7);
 		});
 
 		it('overwrite moves the archived record out of the way and creates a new one', async () => {
-			const r = await upsert('client_client', { lookup_value: 'former@example.com', oncreate_unarchive: 'overwrite', fields: [{ name: 'first_name', value: 'Newer' }] });
+			const r = await upsert('client_client', {
+				lookup_value: 'former@example.com',
+				oncreate_unarchive: 'overwrite',
+				fields: [{ name: 'first_name', value: 'Newer' }],
+			});
 			expect(r.status).toBe(201);
 			expect(r.body.action).toBe('created');
 			expect(r.body.id).not.toBe('ec0d0000-0000-4000-8000-000000001004');
 			const archived = sim.records('client_client').archived;
 			expect(archived).toHaveLength(1);
 			expect(archived[0].identifier).toMatch(/^archived-[0-9a-f]{8}\.former@example\.com$/);
-			const company = await upsert('companies', { lookup_value: 'Umbrella Corp', oncreate_unarchive: 'overwrite' });
+			const company = await upsert('companies', {
+				lookup_value: 'Umbrella Corp',
+				oncreate_unarchive: 'overwrite',
+			});
 			expect(company.body.action).toBe('created');
 			expect(recordByIdent('companies', 'Umbrella Corp')!.archived).toBe(false);
-			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain('Umbrella Corp (archived 00002004)');
+			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain(
+				'Umbrella Corp (archived 00002004)',
+			);
 		});
 
 		it('a live match wins over an archived one', async () => {
@@ -564,18 +860,43 @@ describe('upsert', () => {
 			expect(refused.body.non_field_errors[0]).toMatch(/archived record/);
 			expect(refused.body.fields).toEqual([{}]);
 			expect(recordByIdent('companies', 'Globex')).toBeDefined();
-			const ok = await upsert('companies', { lookup_value: 'Globex', onupdate_archived_conflict: 'overwrite', fields });
+			const ok = await upsert('companies', {
+				lookup_value: 'Globex',
+				onupdate_archived_conflict: 'overwrite',
+				fields,
+			});
 			expect(ok.status).toBe(200);
 			expect(valueOf(ok, 'companies', 'name')).toBe('Vandelay Industries');
 			expect(recordByIdent('companies', 'Vandelay Industries')!.archived).toBe(false);
-			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain('Vandelay Industries (archived 00002005)');
+			expect(sim.records('companies').archived.map((x) => x.identifier)).toContain(
+				'Vandelay Industries (archived 00002005)',
+			);
 		});
 	});
 
 	it('return_all_fields answers every non-blank field', async () => {
-		const r = await upsert('client_client', { lookup_value: 'ada@example.com', fields: [{ name: 'lead_score', value: 1 }] }, '?return_all_fields=true');
-		const names = Object.values(r.body.fields).map((f: any) => f.name).sort();
-		expect(names).toEqual(['birthday', 'created', 'email', 'first_name', 'interests', 'last_name', 'lead_score', 'lifecycle_stage', 'mobile_phone', 'newsletter', 'tags', 'timezone']);
+		const r = await upsert(
+			'client_client',
+			{ lookup_value: 'ada@example.com', fields: [{ name: 'lead_score', value: 1 }] },
+			'?return_all_fields=true',
+		);
+		const names = Object.values(r.body.fields)
+			.map((f: any) => f.name)
+			.sort();
+		expect(names).toEqual([
+			'birthday',
+			'created',
+			'email',
+			'first_name',
+			'interests',
+			'last_name',
+			'lead_score',
+			'lifecycle_stage',
+			'mobile_phone',
+			'newsletter',
+			'tags',
+			'timezone',
+		]);
 	});
 });
 
@@ -587,8 +908,19 @@ describe('faults, latency and rate limit', () => {
 		sim.addFault({ kind: 'status', status: 429, retryAfter: '2', times: 1 });
 		sim.addFault({ kind: 'status', status: 429, retryAfter: date, times: 1 });
 		const bare = sim.addFault({ kind: 'status', status: 429, times: 1 });
-		const five = sim.addFault({ kind: 'status', status: 503, times: 1, match: { method: 'POST', path: '/upsert' } });
-		const custom = sim.addFault({ kind: 'status', status: 500, body: { detail: 'boom', code: 'x' }, match: { path: /upsert$/ }, times: 1 });
+		const five = sim.addFault({
+			kind: 'status',
+			status: 503,
+			times: 1,
+			match: { method: 'POST', path: '/upsert' },
+		});
+		const custom = sim.addFault({
+			kind: 'status',
+			status: 500,
+			body: { detail: 'boom', code: 'x' },
+			match: { path: /upsert$/ },
+			times: 1,
+		});
 
 		const a = await call('POST', '/api/records/companies/upsert', body);
 		expect([a.status, a.headers.get('retry-after')]).toEqual([429, '2']);
@@ -609,7 +941,15 @@ describe('faults, latency and rate limit', () => {
 		expect([five.hits, custom.hits]).toEqual([1, 1]);
 		expect(recordByIdent('companies', 'Fault Co')).toBeUndefined();
 		expect((await call('POST', '/api/records/companies/upsert', body)).status).toBe(201);
-		expect(sim.requests.map((r) => r.fault)).toEqual(['status', 'status', 'status', null, 'status', 'status', null]);
+		expect(sim.requests.map((r) => r.fault)).toEqual([
+			'status',
+			'status',
+			'status',
+			null,
+			'status',
+			'status',
+			null,
+		]);
 		expect(sim.requests.map((r) => r.status)).toEqual([429, 429, 429, 200, 503, 500, 201]);
 	});
 
@@ -627,7 +967,10 @@ describe('faults, latency and rate limit', () => {
 		sim.addFault({ kind: 'drop', when: 'after', times: 1 });
 		await expect(call('POST', '/api/records/companies/upsert', body)).rejects.toThrow();
 		expect(recordByIdent('companies', 'Fault Co')).toBeDefined();
-		expect(sim.requests.map((r) => [r.fault, r.status])).toEqual([['drop', null], ['drop', null]]);
+		expect(sim.requests.map((r) => [r.fault, r.status])).toEqual([
+			['drop', null],
+			['drop', null],
+		]);
 		const retry = await upsert('companies', body);
 		expect(retry.body.action).toBe('updated');
 	});
@@ -661,9 +1004,17 @@ describe('faults, latency and rate limit', () => {
 	});
 
 	it('everyNth, predicate, probability (repeatable), remove and clearFaults', async () => {
-		const nth = sim.addFault({ kind: 'status', status: 503, everyNth: 3, match: { predicate: (i) => i.body?.lookup_value === 'Nth' } });
+		const nth = sim.addFault({
+			kind: 'status',
+			status: 503,
+			everyNth: 3,
+			match: { predicate: (i) => i.body?.lookup_value === 'Nth' },
+		});
 		const statuses: number[] = [];
-		for (let i = 0; i < 6; i++) statuses.push((await call('POST', '/api/records/companies/upsert', { lookup_value: 'Nth' })).status);
+		for (let i = 0; i < 6; i++)
+			statuses.push(
+				(await call('POST', '/api/records/companies/upsert', { lookup_value: 'Nth' })).status,
+			);
 		expect(statuses).toEqual([201, 200, 503, 200, 200, 503]);
 		expect(nth.hits).toBe(2);
 		nth.remove();
@@ -717,21 +1068,52 @@ describe('faults, latency and rate limit', () => {
 
 describe('other record endpoints', () => {
 	it('add creates, refuses duplicates, and handles archived matches', async () => {
-		const r = await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Added Deal' }, { name: 'stage', value: { name: 'Qualified' } }] });
+		const r = await call('POST', '/api/records/deals/add', {
+			fields: [
+				{ name: 'name', value: 'Added Deal' },
+				{ name: 'stage', value: { name: 'Qualified' } },
+			],
+		});
 		expect(r.status).toBe(201);
 		expect(r.body.action).toBeUndefined();
 		expect(r.body.fields[fid('deals', 'name')].value).toBe('Added Deal');
-		const dup = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'added deal' }, { name: 'stage', value: { name: 'Won' } }] }));
+		const dup = checkUpsertReply(
+			await call('POST', '/api/records/deals/add', {
+				fields: [
+					{ name: 'name', value: 'added deal' },
+					{ name: 'stage', value: { name: 'Won' } },
+				],
+			}),
+		);
 		expect(dup.status).toBe(400);
 		expect(dup.body.non_field_errors[0]).toMatch(/already exists/);
-		const noIdent = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'stage', value: { name: 'Won' } }] }));
+		const noIdent = checkUpsertReply(
+			await call('POST', '/api/records/deals/add', {
+				fields: [{ name: 'stage', value: { name: 'Won' } }],
+			}),
+		);
 		expect(noIdent.body.non_field_errors).toEqual(['Field "name" is required.']);
-		const bad = checkUpsertReply(await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Bad' }, { name: 'stage', value: 'x' }] }));
+		const bad = checkUpsertReply(
+			await call('POST', '/api/records/deals/add', {
+				fields: [
+					{ name: 'name', value: 'Bad' },
+					{ name: 'stage', value: 'x' },
+				],
+			}),
+		);
 		expect(bad.body.fields[1].value[0]).toMatch(/Expected an object/);
-		const prompt = await call('POST', '/api/records/deals/add', { fields: [{ name: 'name', value: 'Lost Deal' }, { name: 'stage', value: { name: 'Lost' } }] });
+		const prompt = await call('POST', '/api/records/deals/add', {
+			fields: [
+				{ name: 'name', value: 'Lost Deal' },
+				{ name: 'stage', value: { name: 'Lost' } },
+			],
+		});
 		expect(prompt.status).toBe(400);
 		expect(prompt.body.non_field_errors[0]).toMatch(/archived record/);
-		const un = await call('POST', '/api/records/deals/add', { unarchive: 'unarchive', fields: [{ name: 'name', value: 'Lost Deal' }] });
+		const un = await call('POST', '/api/records/deals/add', {
+			unarchive: 'unarchive',
+			fields: [{ name: 'name', value: 'Lost Deal' }],
+		});
 		expect(un.status).toBe(201);
 		expect(un.body.id).toBe('ec0d0000-0000-4000-8000-000000003003');
 	});
@@ -739,35 +1121,73 @@ describe('other record endpoints', () => {
 	it('get: default fields, all_fields, field_names, field_ids; 404 for unknown', async () => {
 		const def = await call('GET', `/api/records/client_client/${ADA}`);
 		expect(def.status).toBe(200);
-		expect(Object.values(def.body.fields).map((f: any) => f.name).sort()).toEqual(['email', 'first_name', 'last_name']);
+		expect(
+			Object.values(def.body.fields)
+				.map((f: any) => f.name)
+				.sort(),
+		).toEqual(['email', 'first_name', 'last_name']);
 		const all = await call('GET', `/api/records/client_client/${ADA}?all_fields=true`);
 		expect(Object.keys(all.body.fields).length).toBeGreaterThan(8);
-		const named = await call('GET', `/api/records/client_client/${ADA}?field_names=lead_score,tags`);
-		expect(Object.values(named.body.fields).map((f: any) => f.name).sort()).toEqual(['email', 'lead_score', 'tags']);
-		const byIds = await call('GET', `/api/records/client_client/${ADA}?field_ids=${fid('client_client', 'birthday')}`);
+		const named = await call(
+			'GET',
+			`/api/records/client_client/${ADA}?field_names=lead_score,tags`,
+		);
+		expect(
+			Object.values(named.body.fields)
+				.map((f: any) => f.name)
+				.sort(),
+		).toEqual(['email', 'lead_score', 'tags']);
+		const byIds = await call(
+			'GET',
+			`/api/records/client_client/${ADA}?field_ids=${fid('client_client', 'birthday')}`,
+		);
 		expect(byIds.body.fields[fid('client_client', 'birthday')].value).toBe('1815-12-10');
 		expect((await call('GET', `/api/records/client_client/${ACME}`)).status).toBe(404);
-		expect((await call('GET', '/api/records/client_client/ec0d0000-0000-4000-8000-000000001004')).status).toBe(404); // archived
+		expect(
+			(await call('GET', '/api/records/client_client/ec0d0000-0000-4000-8000-000000001004')).status,
+		).toBe(404); // archived
 	});
 
 	it('lookup is exact and case-sensitive', async () => {
-		const ok = await call('GET', `/api/records/companies/lookup?identifier=${encodeURIComponent('Acme Corp')}`);
+		const ok = await call(
+			'GET',
+			`/api/records/companies/lookup?identifier=${encodeURIComponent('Acme Corp')}`,
+		);
 		expect(ok.status).toBe(200);
 		expect(ok.body.id).toBe(ACME);
-		expect((await call('GET', '/api/records/companies/lookup?identifier=acme%20corp')).status).toBe(404);
-		expect((await call('GET', '/api/records/companies/lookup?identifier=Umbrella%20Corp')).status).toBe(404);
+		expect((await call('GET', '/api/records/companies/lookup?identifier=acme%20corp')).status).toBe(
+			404,
+		);
+		expect(
+			(await call('GET', '/api/records/companies/lookup?identifier=Umbrella%20Corp')).status,
+		).toBe(404);
 		expect((await call('GET', '/api/records/companies/lookup')).status).toBe(400);
 	});
 
 	it('update (PATCH) validates, renames with archived_conflict, and returns written fields', async () => {
-		const r = await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'employee_count', value: 999 }] });
+		const r = await call('PATCH', `/api/records/companies/${ACME}`, {
+			fields: [{ name: 'employee_count', value: 999 }],
+		});
 		expect(r.status).toBe(200);
-		expect(Object.values(r.body.fields).map((f: any) => f.name).sort()).toEqual(['employee_count', 'name']);
-		const bad = checkUpsertReply(await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'employee_count', value: 'x' }] }));
+		expect(
+			Object.values(r.body.fields)
+				.map((f: any) => f.name)
+				.sort(),
+		).toEqual(['employee_count', 'name']);
+		const bad = checkUpsertReply(
+			await call('PATCH', `/api/records/companies/${ACME}`, {
+				fields: [{ name: 'employee_count', value: 'x' }],
+			}),
+		);
 		expect(bad.body.fields[0].value[0]).toMatch(/valid integer/);
-		const conflict = await call('PATCH', `/api/records/companies/${ACME}`, { fields: [{ name: 'name', value: 'Umbrella Corp' }] });
+		const conflict = await call('PATCH', `/api/records/companies/${ACME}`, {
+			fields: [{ name: 'name', value: 'Umbrella Corp' }],
+		});
 		expect(conflict.status).toBe(400);
-		const over = await call('PATCH', `/api/records/companies/${ACME}?return_all_fields=true`, { archived_conflict: 'overwrite', fields: [{ name: 'name', value: 'Umbrella Corp' }] });
+		const over = await call('PATCH', `/api/records/companies/${ACME}?return_all_fields=true`, {
+			archived_conflict: 'overwrite',
+			fields: [{ name: 'name', value: 'Umbrella Corp' }],
+		});
 		expect(over.status).toBe(200);
 		expect(over.body.fields[fid('companies', 'employee_count')].value).toBe(999);
 	});
@@ -789,45 +1209,114 @@ describe('other record endpoints', () => {
 	it('search: fields_v2 filters, and/or, text search, ordering, pagination', async () => {
 		const all = await call('POST', '/api/records/companies/search', { query: [] });
 		expect(all.body.count).toBe(3);
-		const filter = (field: string, condition: string, value: unknown) => ({ type: 'fields_v2', field: `"custom"::${fid('companies', field)}`, condition, value });
-		const software = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', { id: opt('companies', 'industry', 'software').id })] }], and: true });
-		expect(software.body.results.map((x: any) => x.client_info.display_name).sort()).toEqual(['Globex', 'Initech']);
-		const both = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', 'software'), filter('employee_count', '>', 10)] }], and: true });
+		const filter = (field: string, condition: string, value: unknown) => ({
+			type: 'fields_v2',
+			field: `"custom"::${fid('companies', field)}`,
+			condition,
+			value,
+		});
+		const software = await call('POST', '/api/records/companies/search', {
+			query: [
+				{ filters: [filter('industry', '=', { id: opt('companies', 'industry', 'software').id })] },
+			],
+			and: true,
+		});
+		expect(software.body.results.map((x: any) => x.client_info.display_name).sort()).toEqual([
+			'Globex',
+			'Initech',
+		]);
+		const both = await call('POST', '/api/records/companies/search', {
+			query: [
+				{ filters: [filter('industry', '=', 'software'), filter('employee_count', '>', 10)] },
+			],
+			and: true,
+		});
 		expect(both.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Globex']);
-		const either = await call('POST', '/api/records/companies/search', { query: [{ filters: [filter('industry', '=', 'manufacturing'), filter('size_band', '=', 'small')] }], and: false });
+		const either = await call('POST', '/api/records/companies/search', {
+			query: [
+				{ filters: [filter('industry', '=', 'manufacturing'), filter('size_band', '=', 'small')] },
+			],
+			and: false,
+		});
 		expect(either.body.count).toBe(2);
 		const text = await call('POST', '/api/records/companies/search?search=glob', {});
-		expect(text.body.results.map((x: any) => x.id)).toEqual(['ec0d0000-0000-4000-8000-000000002002']);
-		const ordered = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2', { field_names: ['employee_count'] });
-		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Initech', 'Globex']);
+		expect(text.body.results.map((x: any) => x.id)).toEqual([
+			'ec0d0000-0000-4000-8000-000000002002',
+		]);
+		const ordered = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2', {
+			field_names: ['employee_count'],
+		});
+		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual([
+			'Initech',
+			'Globex',
+		]);
 		expect(ordered.body.results[1].fields[fid('companies', 'employee_count')].value).toBe(40);
 		expect(ordered.body.next).toMatch(/page=2/);
-		const page2 = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2&page=2', {});
+		const page2 = await call(
+			'POST',
+			'/api/records/companies/search?ordering=-name&page_size=2&page=2',
+			{},
+		);
 		expect(page2.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Acme Corp']);
-		expect((await call('POST', '/api/records/companies/search?page_size=1001', {})).status).toBe(400);
-		expect((await call('POST', '/api/records/companies/search', { query: [{ filters: [{ type: 'fields_v2', field: '"custom"::nope', value: 1 }] }] })).status).toBe(400);
-		const empty = await call('POST', '/api/records/client_client/search', { query: [{ filters: [{ type: 'fields_v2', field: `"custom"::${fid('client_client', 'lead_score')}`, condition: 'is_empty' }] }] });
-		expect(empty.body.results.map((x: any) => x.id)).toEqual(['ec0d0000-0000-4000-8000-000000001003']);
+		expect((await call('POST', '/api/records/companies/search?page_size=1001', {})).status).toBe(
+			400,
+		);
+		expect(
+			(
+				await call('POST', '/api/records/companies/search', {
+					query: [{ filters: [{ type: 'fields_v2', field: '"custom"::nope', value: 1 }] }],
+				})
+			).status,
+		).toBe(400);
+		const empty = await call('POST', '/api/records/client_client/search', {
+			query: [
+				{
+					filters: [
+						{
+							type: 'fields_v2',
+							field: `"custom"::${fid('client_client', 'lead_score')}`,
+							condition: 'is_empty',
+						},
+					],
+				},
+			],
+		});
+		expect(empty.body.results.map((x: any) => x.id)).toEqual([
+			'ec0d0000-0000-4000-8000-000000001003',
+		]);
 	});
 });
 
 describe('test helpers', () => {
 	it('addRecord validates API-format values and indexes the record', async () => {
-		const rec = sim.addRecord('companies', { identifier: 'Helper Co', fields: { industry: { name: 'Retail' }, [fid('companies', 'employee_count')]: 3 } });
-		expect(rec.fields[fid('companies', 'industry')]).toBe(opt('companies', 'industry', 'retail').id);
+		const rec = sim.addRecord('companies', {
+			identifier: 'Helper Co',
+			fields: { industry: { name: 'Retail' }, [fid('companies', 'employee_count')]: 3 },
+		});
+		expect(rec.fields[fid('companies', 'industry')]).toBe(
+			opt('companies', 'industry', 'retail').id,
+		);
 		expect((await upsert('companies', { lookup_value: 'helper co' })).body.id).toBe(rec.id);
 		expect(() => sim.addRecord('companies', { identifier: 'Helper Co' })).toThrow();
-		expect(() => sim.addRecord('companies', { identifier: 'Bad Co', fields: { employee_count: 'x' } })).toThrow();
+		expect(() =>
+			sim.addRecord('companies', { identifier: 'Bad Co', fields: { employee_count: 'x' } }),
+		).toThrow();
 		expect(recordByIdent('companies', 'Bad Co')).toBeUndefined();
 	});
 
 	it('seed:false starts with objects but no records; custom credentials are enforced', async () => {
-		const creds = { apiKey: 'other-key', userId: DEMO_CREDENTIALS.userId, businessId: DEMO_CREDENTIALS.businessId };
+		const creds = {
+			apiKey: 'other-key',
+			userId: DEMO_CREDENTIALS.userId,
+			businessId: DEMO_CREDENTIALS.businessId,
+		};
 		const empty = await startSimulator({ seed: false, credentials: creds });
 		try {
 			expect(empty.records('companies')).toEqual({ live: [], archived: [] });
 			expect(empty.objects()).toHaveLength(3);
-			const res = await fetch(`${empty.url}/api/custom-objects`, { headers: { ...authHeaders(), 'X-API-KEY': 'other-key' } });
+			const res = await fetch(`${empty.url}/api/custom-objects`, {
+				headers: { ...authHeaders(), 'X-API-KEY': 'other-key' },
+			});
 			expect(res.status).toBe(200);
 			await res.arrayBuffer();
 		} finally {

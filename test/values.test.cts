@@ -158,8 +158,14 @@ describe('choices', () => {
 	});
 	it('multi-choice takes an array or a comma-separated string', () => {
 		const tags = field('checkboxes', { options });
-		expect(sent(tags, ['New Lead', 'qualified'])).toEqual([{ id: options[0].id }, { id: options[1].id }]);
-		expect(sent(tags, 'New Lead, Qualified')).toEqual([{ id: options[0].id }, { id: options[1].id }]);
+		expect(sent(tags, ['New Lead', 'qualified'])).toEqual([
+			{ id: options[0].id },
+			{ id: options[1].id },
+		]);
+		expect(sent(tags, 'New Lead, Qualified')).toEqual([
+			{ id: options[0].id },
+			{ id: options[1].id },
+		]);
 		expect(sent(tags, 'Sales, EMEA')).toEqual([{ id: options[2].id }]);
 		expect(sent(field('dynamictags', { options }), 'Qualified')).toEqual([{ id: options[1].id }]);
 		expect(refused(tags, 'New Lead, Nope')).toMatch(/New Lead, Qualified/);
@@ -186,7 +192,11 @@ describe('toFieldWrites', () => {
 	const name = field('text', { name: 'name', display_name: 'Name' });
 	const score = field('integer', { name: 'lead_score', display_name: 'Lead Score' });
 	const tags = field('checkboxes', { name: 'tags', display_name: 'Tags', options });
-	const created = field('datetime', { name: 'created', display_name: 'Created', is_read_only: true });
+	const created = field('datetime', {
+		name: 'created',
+		display_name: 'Created',
+		is_read_only: true,
+	});
 	const secret = field('text', { name: 'internal', display_name: 'Internal', is_hidden: true });
 	const schema = buildSchema({ id: 'o1', name: 'deals', object_name: 'Deals' }, [
 		name,
@@ -195,7 +205,11 @@ describe('toFieldWrites', () => {
 		created,
 		secret,
 	]);
-	const base = { emptyValues: 'skip' as const, multiValueMode: 'replace' as const, ignoreUnknownKeys: false };
+	const base = {
+		emptyValues: 'skip' as const,
+		multiValueMode: 'replace' as const,
+		ignoreUnknownKeys: false,
+	};
 
 	it('keys every write by field id', () => {
 		expect(toFieldWrites(schema, { lead_score: '7', tags: 'Qualified' }, base)).toEqual({
@@ -216,14 +230,22 @@ describe('toFieldWrites', () => {
 		});
 	});
 	it('sends add_values / remove_values for multi-value fields only', () => {
-		const result = toFieldWrites(schema, { lead_score: 3, tags: 'New Lead' }, { ...base, multiValueMode: 'add' });
+		const result = toFieldWrites(
+			schema,
+			{ lead_score: 3, tags: 'New Lead' },
+			{ ...base, multiValueMode: 'add' },
+		);
 		expect(result).toEqual({
 			writes: [
 				{ id: score.id, value: 3 },
 				{ id: tags.id, add_values: [{ id: options[0].id }] },
 			],
 		});
-		const removal = toFieldWrites(schema, { tags: ['Qualified'] }, { ...base, multiValueMode: 'remove' });
+		const removal = toFieldWrites(
+			schema,
+			{ tags: ['Qualified'] },
+			{ ...base, multiValueMode: 'remove' },
+		);
 		expect(removal).toEqual({ writes: [{ id: tags.id, remove_values: [{ id: options[1].id }] }] });
 	});
 	it('refuses unknown, read-only and hidden keys when defined below, ignores them when auto-mapping', () => {
@@ -233,7 +255,9 @@ describe('toFieldWrites', () => {
 			/"colour" cannot take "red": the object "deals" has no such field/,
 		);
 		const refusedReadOnly = toFieldWrites(schema, { created: '2026-01-01' }, base);
-		expect(refusedReadOnly.problem && describeProblem(refusedReadOnly.problem)).toMatch(/read-only or hidden/);
+		expect(refusedReadOnly.problem && describeProblem(refusedReadOnly.problem)).toMatch(
+			/read-only or hidden/,
+		);
 		expect(toFieldWrites(schema, values, { ...base, ignoreUnknownKeys: true })).toEqual({
 			writes: [{ id: score.id, value: 1 }],
 		});

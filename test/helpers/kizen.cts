@@ -16,8 +16,12 @@ import { Kizen } from '../../nodes/Kizen/Kizen.node';
 import type { Simulator } from '../../simulator/kizen-simulator.cjs';
 
 const engine: typeof import('../harness/engine.cjs') = require('../harness/engine.cts');
-const { startSimulator }: typeof import('../../simulator/kizen-simulator.cjs') = require('../../simulator/kizen-simulator.cjs');
-const { assertValid }: typeof import('../fixtures/openapi-schemas.cjs') = require('../fixtures/openapi-schemas.cjs');
+const {
+	startSimulator,
+}: typeof import('../../simulator/kizen-simulator.cjs') = require('../../simulator/kizen-simulator.cjs');
+const {
+	assertValid,
+}: typeof import('../fixtures/openapi-schemas.cjs') = require('../fixtures/openapi-schemas.cjs');
 
 export { engine, startSimulator, assertValid };
 export type { Simulator };
@@ -29,7 +33,10 @@ export const byName = (value: string) => ({ __rl: true, mode: 'name', value });
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 export const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
 /** The Fields mapper as n8n stores it (schema left empty: the node reads its own schema). */
-const mapper = (mappingMode: 'autoMapInputData' | 'defineBelow', value: IDataObject | null): ResourceMapperValue => ({
+const mapper = (
+	mappingMode: 'autoMapInputData' | 'defineBelow',
+	value: IDataObject | null,
+): ResourceMapperValue => ({
 	mappingMode,
 	value: value as ResourceMapperValue['value'],
 	matchingColumns: [],
@@ -66,7 +73,9 @@ export async function runKizen(
 	credentials: ICredentialDataDecryptedObject = credentialsFor(sim),
 ) {
 	const inputItems = (items as Array<INodeExecutionData | IDataObject>).map((item) =>
-		'json' in item && typeof item.json === 'object' ? (item as INodeExecutionData) : { json: item as IDataObject },
+		'json' in item && typeof item.json === 'object'
+			? (item as INodeExecutionData)
+			: { json: item as IDataObject },
 	);
 	return await engine.runWorkflow({
 		workflow: { nodes: [kizenNode(parameters, extra)], connections: {} },
@@ -101,4 +110,26 @@ export function upsertRequests(sim: Simulator) {
 	const requests = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/upsert'));
 	for (const request of requests) assertValid('EntityRecordUpsertRequest', request.body);
 	return requests;
+}
+
+/**
+ * One simulator for the test file, reset before each test, closed (with n8n-core's timer) after
+ * the file. The returned object stands for the current simulator, so tests write `sim.records(...)`.
+ */
+export function useSimulator(): Simulator {
+	let current: Simulator | undefined;
+	beforeAll(async () => {
+		current = await startSimulator({ port: 0 });
+	});
+	afterAll(async () => {
+		engine.shutdownEngine();
+		await current?.close();
+	});
+	beforeEach(() => current!.reset());
+	return new Proxy({} as Simulator, {
+		get(_target, key) {
+			const value = Reflect.get(current!, key, current);
+			return typeof value === 'function' ? value.bind(current) : value;
+		},
+	});
 }

@@ -1,11 +1,13 @@
 /**
  * The execution loop every Record operation shares: one Kizen client and one schema cache per
- * execution, items sent with bounded concurrency, output in input order with `pairedItem`, and
- * n8n's error handling (Continue On Fail, the error output, or stop at the first failed item).
+ * execution, each item's object schema resolved for it (the Object may be a per-item expression),
+ * items sent with bounded concurrency, output in input order with `pairedItem`, and n8n's error
+ * handling (Continue On Fail, the error output, or stop at the first failed item).
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
 import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
 
@@ -14,7 +16,7 @@ export { DEFAULT_CONCURRENCY } from '../transport';
 export type ItemWork = (
 	itemIndex: number,
 	client: KizenClient,
-	schemas: SchemaCache,
+	schema: ObjectSchema,
 ) => Promise<INodeExecutionData | INodeExecutionData[]>;
 
 export async function runItems(
@@ -36,7 +38,9 @@ export async function runItems(
 		// The user stopped the execution: n8n discards the output, so send nothing more.
 		if (client.cancelled()) return [];
 		try {
-			const output = await work(itemIndex, client, schemas);
+			const object = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
+			const schema = await schemas.get(String(object ?? ''), itemIndex);
+			const output = await work(itemIndex, client, schema);
 			return Array.isArray(output) ? output : [output];
 		} catch (caught) {
 			const error = asNodeError.call(this, caught, itemIndex);
@@ -62,6 +66,9 @@ function asNodeError(
  * An error item: routed to the error output when the node uses one, else kept in place. n8n
  * rewrites its json to `{error: message}`; the hint and Kizen's request ID stay on `error`.
  */
-function errorItem(error: NodeApiError | NodeOperationError, itemIndex: number): INodeExecutionData {
+function errorItem(
+	error: NodeApiError | NodeOperationError,
+	itemIndex: number,
+): INodeExecutionData {
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }

@@ -14,7 +14,7 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { objectSchemaFor, recordIdFor } from './recordItem';
+import { recordIdFor } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -31,8 +31,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const recordId = recordIdFor.call(this, itemIndex);
 		const response = await client.request({
 			method: 'DELETE',

@@ -22,7 +22,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, objectSchemaFor, recordOutput } from './recordItem';
+import { fieldWritesFor, recordOutput } from './recordItem';
 
 const NOT_RETRIED =
 	' Create is never repeated once the request may have reached Kizen (a repeat would create a duplicate); use Create or Update for runs you may need to repeat.';
@@ -60,8 +60,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 		const context = { itemIndex };
 		const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);

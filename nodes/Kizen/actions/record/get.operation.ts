@@ -20,7 +20,7 @@ import {
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
 import { fieldSelection } from './readRecord';
-import { objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
+import { recordIdFor, recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -42,8 +42,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const recordId = recordIdFor.call(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
 			output?: OutputShape;

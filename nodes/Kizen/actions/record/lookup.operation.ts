@@ -23,7 +23,7 @@ import {
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
 import { fieldSelection } from './readRecord';
-import { objectSchemaFor, recordOutput } from './recordItem';
+import { recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -69,8 +69,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim();
 		if (!identifier) {
 			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {

@@ -10,7 +10,6 @@ import { itemPrefix } from '../../helpers/errors';
 import type { FieldWrite, ObjectSchema } from '../../helpers/interfaces';
 import type { OutputShape } from '../../helpers/output';
 import { simplifyRecord } from '../../helpers/output';
-import type { SchemaCache } from '../../helpers/schema';
 import type { EmptyValues, MultiValueMode } from '../../helpers/values';
 import { describeProblem, toFieldWrites } from '../../helpers/values';
 
@@ -21,16 +20,6 @@ export interface WriteOptions {
 	multiValueMode?: MultiValueMode;
 	output?: OutputShape;
 	returnAllFields?: boolean;
-}
-
-/** The schema of the item's object (the Object parameter may be a per-item expression). */
-export async function objectSchemaFor(
-	this: IExecuteFunctions,
-	itemIndex: number,
-	schemas: SchemaCache,
-): Promise<ObjectSchema> {
-	const identifier = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
-	return await schemas.get(String(identifier ?? ''), itemIndex);
 }
 
 /** The item's Record ID, checked before any request. */

@@ -25,7 +25,7 @@ import {
 import { runItems } from '../runItems';
 import type { ReadOptions } from './readRecord';
 import { fieldSelection } from './readRecord';
-import { objectSchemaFor, recordOutput } from './recordItem';
+import { recordOutput } from './recordItem';
 
 const MAX_PAGE_SIZE = 1000;
 const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty'];
@@ -182,8 +182,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
 		const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
 		const body: IDataObject = {

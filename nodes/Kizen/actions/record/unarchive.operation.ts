@@ -20,7 +20,7 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
+import { recordIdFor, recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -37,8 +37,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const recordId = recordIdFor.call(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as { output?: OutputShape };
 		const response = await client.request({

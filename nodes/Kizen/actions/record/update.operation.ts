@@ -19,7 +19,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, objectSchemaFor, recordIdFor, recordOutput } from './recordItem';
+import { fieldWritesFor, recordIdFor, recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -48,8 +48,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const recordId = recordIdFor.call(this, itemIndex);
 		const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
 		const context = { itemIndex, itemLabel: recordId };

@@ -24,7 +24,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, objectSchemaFor, recordOutput } from './recordItem';
+import { fieldWritesFor, recordOutput } from './recordItem';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -67,8 +67,7 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schemas) => {
-		const schema = await objectSchemaFor.call(this, itemIndex, schemas);
+	return await runItems.call(this, items, async (itemIndex, client, schema) => {
 		const options = this.getNodeParameter('options', itemIndex, {}) as UpsertOptions;
 		const lookupValue = String(this.getNodeParameter('lookupValue', itemIndex, '') ?? '').trim();
 		checkLookupValue.call(this, schema, lookupValue, itemIndex);
