@@ -100,8 +100,12 @@ export class KizenClient {
 				response = await this.send(req, timeoutMs);
 			} catch (error) {
 				const code = networkCode(error);
-				// Not a network failure (a bug, a credential problem): retrying cannot help.
-				if (code === undefined) throw new NodeApiError(this.ctx.getNode(), error as JsonObject);
+				// Not a network failure (a bug, a credential problem): retrying cannot help. Only the
+				// message is kept: n8n's error may hold the request config, headers and API key included.
+				if (code === undefined) {
+					const message = (error as Error)?.message ?? String(error);
+					throw new NodeApiError(this.ctx.getNode(), { message } as JsonObject, { message });
+				}
 				if (code === CANCELLED) return cancelledResponse(attempt, lastRetryAfter);
 				// A request that is not idempotent is repeated only when it never left this machine.
 				const retryable = req.idempotent || NOT_SENT_CODES.has(code);
