@@ -33,6 +33,10 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATETIME =
 	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
+export function isEmailAddress(text: string): boolean {
+	return EMAIL.test(text);
+}
+
 export function isRelationshipMany(field: KizenField): boolean {
 	const cardinality = field.relation?.cardinality ?? '';
 	return field.field_type === 'relationship' && /to_many$/.test(cardinality);
@@ -74,7 +78,11 @@ export function convertValue(field: KizenField, raw: unknown): Conversion {
 		case 'wysiwyg':
 			return toText(raw);
 		case 'email':
-			return matching(toText(raw, TEXT_MAX_LENGTH), EMAIL, 'an email address, e.g. jane@example.com');
+			return matching(
+				toText(raw, TEXT_MAX_LENGTH),
+				EMAIL,
+				'an email address, e.g. jane@example.com',
+			);
 		case 'phonenumber':
 			return toPhone(raw);
 		case 'timezone':
@@ -112,7 +120,16 @@ export function toFilterValue(field: KizenField, raw: unknown): Conversion {
 	const typed =
 		SINGLE_CHOICE_TYPES.has(type) ||
 		MULTI_CHOICE_TYPES.has(type) ||
-		['integer', 'rating', 'decimal', 'money', 'checkbox', 'date', 'datetime', 'relationship'].includes(type);
+		[
+			'integer',
+			'rating',
+			'decimal',
+			'money',
+			'checkbox',
+			'date',
+			'datetime',
+			'relationship',
+		].includes(type);
 	if (!typed) return { value: raw === undefined || raw === null ? '' : String(raw) };
 	const converted = convertValue(field, raw);
 	if (converted.problem !== undefined) return converted;
@@ -223,7 +240,10 @@ function toPhone(raw: unknown): Conversion {
 	const compact = raw.trim().replace(/[\s().-]/g, '');
 	return E164.test(compact)
 		? { value: compact }
-		: { problem: 'expected a phone number in E.164 form: + country code and number, e.g. +13125550100' };
+		: {
+				problem:
+					'expected a phone number in E.164 form: + country code and number, e.g. +13125550100',
+			};
 }
 
 function toTimezone(raw: unknown): Conversion {
@@ -239,10 +259,13 @@ function toTimezone(raw: unknown): Conversion {
 }
 
 function toNumber(raw: unknown, integer: boolean): Conversion {
-	const expected = integer ? 'a whole number, e.g. 42' : 'a number, e.g. 1250.50 (no currency sign or thousands separator)';
+	const expected = integer
+		? 'a whole number, e.g. 42'
+		: 'a number, e.g. 1250.50 (no currency sign or thousands separator)';
 	let value: number | undefined;
 	if (typeof raw === 'number') value = raw;
-	else if (typeof raw === 'string' && (integer ? INTEGER : DECIMAL).test(raw.trim())) value = Number(raw.trim());
+	else if (typeof raw === 'string' && (integer ? INTEGER : DECIMAL).test(raw.trim()))
+		value = Number(raw.trim());
 	if (value === undefined || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
 		return { problem: `expected ${expected}` };
 	}
@@ -320,7 +343,8 @@ function toChoice(field: KizenField, raw: unknown): Conversion {
 	const options = field.options ?? [];
 	let wanted: string | undefined;
 	if (typeof raw === 'string' || typeof raw === 'number') wanted = String(raw).trim();
-	else if (typeof raw === 'boolean' && field.field_type === 'yesnomaybe') wanted = raw ? 'yes' : 'no';
+	else if (typeof raw === 'boolean' && field.field_type === 'yesnomaybe')
+		wanted = raw ? 'yes' : 'no';
 	else if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
 		const { id, code, name } = raw as IDataObject;
 		wanted = [id, code, name].find((part) => typeof part === 'string') as string | undefined;
@@ -358,7 +382,10 @@ function each(raw: unknown, rule: (part: unknown) => Conversion): Conversion {
 	const parts = Array.isArray(raw)
 		? raw
 		: typeof raw === 'string'
-			? raw.split(',').map((part) => part.trim()).filter(Boolean)
+			? raw
+					.split(',')
+					.map((part) => part.trim())
+					.filter(Boolean)
 			: [raw];
 	const values: unknown[] = [];
 	for (const part of parts) {

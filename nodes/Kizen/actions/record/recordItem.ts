@@ -1,6 +1,6 @@
 /**
- * What the Record operations share per item: the object's schema, the record ID, the field writes
- * from the mapper, and the output shape. One place, so every operation converts and reports alike.
+ * What the Record operations share per item: the record ID, the field writes from the mapper, and
+ * the output shape. One place, so every operation converts and reports alike.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';

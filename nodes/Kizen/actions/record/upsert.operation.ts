@@ -14,6 +14,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 import { isSuccess, kizenApiError } from '../../helpers/errors';
 import type { ObjectSchema } from '../../helpers/interfaces';
 import { CONTACTS_OBJECT } from '../../helpers/interfaces';
+import { isEmailAddress } from '../../helpers/values';
 import {
 	fieldsMapper,
 	objectLocator,
@@ -25,8 +26,6 @@ import {
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
 import { fieldWritesFor, recordOutput } from './recordItem';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -110,7 +109,7 @@ function checkLookupValue(
 			itemIndex,
 		});
 	}
-	if (isContacts && !EMAIL.test(lookupValue)) {
+	if (isContacts && !isEmailAddress(lookupValue)) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`Item ${itemIndex}: Lookup Value "${lookupValue}" is not an email address`,
