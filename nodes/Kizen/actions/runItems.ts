@@ -11,8 +11,6 @@ import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
 import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
 
-export { DEFAULT_CONCURRENCY } from '../transport';
-
 export type ItemWork = (
 	itemIndex: number,
 	client: KizenClient,

@@ -8,8 +8,6 @@ export const KIZEN_ENVIRONMENTS = {
 	productionFmo: 'https://app.fmo.kizen.com',
 } as const;
 
-export type KizenEnvironment = keyof typeof KIZEN_ENVIRONMENTS | 'custom';
-
 const RIGHT_FORM = 'Use the API host, for example https://app.go.kizen.com';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 

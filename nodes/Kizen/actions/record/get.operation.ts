@@ -18,9 +18,8 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import type { ReadOptions } from './readRecord';
-import { fieldSelection } from './readRecord';
-import { recordIdFor, recordOutput } from './recordItem';
+import type { ReadOptions } from './recordItem';
+import { fieldSelection, recordIdFor, recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,

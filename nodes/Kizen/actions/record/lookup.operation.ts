@@ -21,9 +21,8 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import type { ReadOptions } from './readRecord';
-import { fieldSelection } from './readRecord';
-import { recordOutput } from './recordItem';
+import type { ReadOptions } from './recordItem';
+import { fieldSelection, recordOutput } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,

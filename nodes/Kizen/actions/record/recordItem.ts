@@ -1,6 +1,6 @@
 /**
- * What the Record operations share per item: the record ID, the field writes from the mapper, and
- * the output shape. One place, so every operation converts and reports alike.
+ * What the Record operations share per item: the record ID, the field writes from the mapper, the
+ * fields a read returns, and the output shape. One place, so every operation converts and reports alike.
  */
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
@@ -85,4 +85,20 @@ export function recordOutput(
 ): INodeExecutionData {
 	const json = output === 'raw' ? record : simplifyRecord(schema, record);
 	return { json, pairedItem: { item: itemIndex } };
+}
+
+export interface ReadOptions {
+	fieldNames?: string[] | string;
+	returnAllFields?: boolean;
+}
+
+export function fieldSelection(options: ReadOptions): IDataObject {
+	if (options.returnAllFields) return { all_fields: true };
+	const names = Array.isArray(options.fieldNames)
+		? options.fieldNames
+		: String(options.fieldNames ?? '')
+				.split(',')
+				.map((name) => name.trim());
+	const chosen = names.filter(Boolean);
+	return chosen.length ? { field_names: chosen.join(',') } : {};
 }

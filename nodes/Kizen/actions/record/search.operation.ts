@@ -23,9 +23,8 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import type { ReadOptions } from './readRecord';
-import { fieldSelection } from './readRecord';
-import { recordOutput } from './recordItem';
+import type { ReadOptions } from './recordItem';
+import { fieldSelection, recordOutput } from './recordItem';
 
 const MAX_PAGE_SIZE = 1000;
 const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty'];
