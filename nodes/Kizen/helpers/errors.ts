@@ -62,7 +62,10 @@ export function kizenApiError(
 	return error;
 }
 
-function describe(response: KizenResponse, context: ErrorContext): { message: string; hint?: string } {
+function describe(
+	response: KizenResponse,
+	context: ErrorContext,
+): { message: string; hint?: string } {
 	const { statusCode, body, attempts = 1 } = response;
 	const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
 
@@ -139,7 +142,10 @@ function describe(response: KizenResponse, context: ErrorContext): { message: st
 }
 
 /** Kizen's 400: `non_field_errors` plus a `fields` array aligned with the request's `fields`. */
-function describeValidation(body: JsonObject, context: ErrorContext): { message: string; hint?: string } {
+function describeValidation(
+	body: JsonObject,
+	context: ErrorContext,
+): { message: string; hint?: string } {
 	const parts: string[] = [];
 	let archived = false;
 	for (const text of asStrings(body.non_field_errors)) {

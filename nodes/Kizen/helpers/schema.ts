@@ -45,10 +45,14 @@ export class SchemaCache {
 		});
 		if (!isSuccess(objectResponse)) {
 			if (objectResponse.statusCode === 404) {
-				throw new NodeOperationError(node, `Kizen has no object "${identifier}" that this user can see`, {
-					description: `Pick the object from the list, or check its API name (Contacts are "${CONTACTS_OBJECT}") or UUID. Kizen request ID: ${objectResponse.requestId ?? 'none'}`,
-					itemIndex,
-				});
+				throw new NodeOperationError(
+					node,
+					`Kizen has no object "${identifier}" that this user can see`,
+					{
+						description: `Pick the object from the list, or check its API name (Contacts are "${CONTACTS_OBJECT}") or UUID. Kizen request ID: ${objectResponse.requestId ?? 'none'}`,
+						itemIndex,
+					},
+				);
 			}
 			throw kizenApiError(node, objectResponse, { itemIndex });
 		}

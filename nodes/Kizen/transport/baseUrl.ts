@@ -18,7 +18,9 @@ const UI_HOSTS: Record<string, string> = {
 };
 
 /** Either the API root, or why the typed value cannot be one (shown to the user as it is). */
-export type BaseUrlResult = { url: string; problem?: undefined } | { url?: undefined; problem: string };
+export type BaseUrlResult =
+	| { url: string; problem?: undefined }
+	| { url?: undefined; problem: string };
 
 export function normalizeBaseUrl(input: string): BaseUrlResult {
 	const typed = (input ?? '').trim();
@@ -36,7 +38,9 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
 		return { problem: `"${typed}" is Kizen's web app, not its API. Use ${UI_HOSTS[host]} instead` };
 	}
 	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(host))) {
-		return { problem: `"${typed}" must start with https:// (plain http is only allowed for a server on this machine). ${RIGHT_FORM}` };
+		return {
+			problem: `"${typed}" must start with https:// (plain http is only allowed for a server on this machine). ${RIGHT_FORM}`,
+		};
 	}
 	if (url.search || url.hash) {
 		return { problem: `"${typed}" must not contain a query or fragment. ${RIGHT_FORM}` };

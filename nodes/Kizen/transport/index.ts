@@ -37,9 +37,20 @@ const BACKOFF_CAP_MS = 30_000;
 /** A Retry-After longer than this is treated as "not within this execution". */
 const RETRY_AFTER_CAP_MS = 120_000;
 /** Network failures where the request cannot have reached Kizen (safe to retry any request). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 /** Codes that mean "no answer came in time" (axios reports its own timeout as ECONNABORTED). */
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
 /** The execution was cancelled: the request was aborted on purpose, never retry it. */
 const CANCELLED = 'ERR_CANCELED';
 /** An errno-style code (ECONNRESET, EPIPE, ERR_SOCKET_...), as opposed to an HTTP status. */
@@ -251,14 +262,19 @@ export async function runConcurrently<T>(
  * produce (text, 0, NaN): a bad Max Concurrent Requests would otherwise start no worker at all and
  * silently drop every item, a bad Max Attempts would retry forever.
  */
-export function requestSettingsFrom(options: IDataObject): RequestSettings & { concurrency: number } {
+export function requestSettingsFrom(
+	options: IDataObject,
+): RequestSettings & { concurrency: number } {
 	const whole = (value: unknown, fallback: number, min: number, max: number) => {
 		const number = Number(value ?? fallback);
 		return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
 	};
 	const seconds = Number(options.timeoutSeconds ?? DEFAULT_REQUEST_SETTINGS.timeoutMs / 1000);
 	return {
-		timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_REQUEST_SETTINGS.timeoutMs,
+		timeoutMs:
+			Number.isFinite(seconds) && seconds > 0
+				? Math.round(seconds * 1000)
+				: DEFAULT_REQUEST_SETTINGS.timeoutMs,
 		maxAttempts: whole(options.maxAttempts, DEFAULT_REQUEST_SETTINGS.maxAttempts, 1, 10),
 		concurrency: whole(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, 50),
 	};
