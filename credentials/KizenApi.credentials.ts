@@ -1,5 +1,5 @@
 import type {
-	IAuthenticateGeneric,
+	IAuthenticate,
 	IAuthenticateRuleResponseSuccessBody,
 	Icon,
 	ICredentialTestRequest,
@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { authenticateKizenRequest } from '../nodes/Kizen/transport/authentication';
 import { BASE_URL_EXPRESSION, KIZEN_ENVIRONMENTS } from '../nodes/Kizen/transport/baseUrl';
 
 const WHERE_TO_FIND = 'In Kizen: your profile avatar → My Profile → API Connections tab.';
@@ -41,11 +42,19 @@ const testRules: IAuthenticateRuleResponseSuccessBody[] = [
 		'Not found.',
 		'This host has no Kizen API (404 on /api/custom-objects). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com.',
 	),
-	// Anything else without Kizen's object list: a web page (the UI host, a proxy), or an error.
+	// An HTML page: the web-app host, a proxy's page or a site that is not Kizen's API. n8n reads
+	// rule keys as paths, so on a text body key "0" is its first character.
+	rule(
+		'0',
+		'<',
+		'This host answered with a web page, not the Kizen API. Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the web app you sign in to (if it is right, Kizen may be down: try again later).',
+	),
+	// Anything else without Kizen's object list: an error body without a known code (most often
+	// refused credentials), an empty body (a redirect, which is never followed), or an outage.
 	rule(
 		'results',
 		undefined,
-		'This host did not answer like the Kizen API (no object list came back). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the web app you sign in to.',
+		`Kizen did not return its object list, so these credentials are not confirmed. Most likely Kizen refused them: ${CHECK_CREDENTIALS} If they are right, check the environment or Base URL: it must be Kizen's API host, e.g. https://app.go.kizen.com (n8n does not follow redirects with the API key).`,
 	),
 ];
 
@@ -119,16 +128,12 @@ export class KizenApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				'X-API-KEY': '={{$credentials.apiKey}}',
-				'X-USER-ID': '={{$credentials.userId}}',
-				'X-BUSINESS-ID': '={{$credentials.businessId}}',
-			},
-		},
-	};
+	/**
+	 * A function, not generic expressions: it refuses (before anything is sent) values that cannot
+	 * be sent, a Base URL the node would refuse and any host but the credential's own, and turns
+	 * redirects off. n8n calls it for the credential test too.
+	 */
+	authenticate: IAuthenticate = authenticateKizenRequest;
 
 	test: ICredentialTestRequest = {
 		request: {
@@ -137,6 +142,7 @@ export class KizenApi implements ICredentialType {
 			qs: { page_size: 1 },
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
 		},
 		rules: testRules,
 	};
