@@ -307,10 +307,12 @@ function toNumber(raw: unknown, integer: boolean): Conversion {
 	} else {
 		return { problem: `expected ${expected}` };
 	}
-	if (integer && !Number.isInteger(value)) return { problem: `expected ${expected}, not a fraction` };
+	if (integer && !Number.isInteger(value))
+		return { problem: `expected ${expected}, not a fraction` };
 	if (integer && (value < INTEGER_MIN || value > INTEGER_MAX)) {
 		return {
-			problem: 'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
+			problem:
+				'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
 		};
 	}
 	if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
