@@ -157,8 +157,10 @@ async function main() {
 	installCleanup(stopAll);
 	const watchdog = setTimeout(() => {
 		console.error(`\nQueue run exceeded ${seconds(RUN_LIMIT_MS)}: stopping.`);
-		killAllStarted();
-		process.exit(124);
+		Promise.race([stopAll(), new Promise((r) => setTimeout(r, 30000))]).finally(() => {
+			killAllStarted();
+			process.exit(124);
+		});
 	}, RUN_LIMIT_MS);
 	watchdog.unref();
 	const step = async (name, fn) => {

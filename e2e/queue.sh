@@ -16,7 +16,9 @@ install_queue_services
 
 step "running the queue-mode checks"
 set +e
-timeout --kill-after=30 3000 node "$here/queue.mjs" "$@"
+# --foreground: Ctrl-C reaches node, which stops what it started (timeout would otherwise put node in
+# a process group of its own, out of reach of the terminal's SIGINT). node's own limit (45 min) comes first.
+timeout --foreground --kill-after=30 3000 node "$here/queue.mjs" "$@"
 status=$?
 set -e
 echo "e2e:queue wall time: $((SECONDS - started)) s (exit $status)"
