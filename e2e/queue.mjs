@@ -385,11 +385,12 @@ async function syncScenario({ sim, pg, workers, webhookUrl, checks, logDir }) {
 	const notWritten = writes.filter((n) => n === 0).length;
 	const writtenTwice = writes.filter((n) => n > 1).length;
 	checks.equal('sync: the simulator accepted exactly one upsert per contact (none missing, none repeated)', { once: writtenOnce, missing: notWritten, repeated: writtenTwice }, { once: CONTACTS, missing: 0, repeated: 0 });
+	// One pass over the stored records (values are kept by field id).
+	const fieldId = Object.fromEntries(sim.fields(CONTACTS_OBJECT).map((f) => [f.name, f.id]));
 	const live = sim.records(CONTACTS_OBJECT).live.filter((r) => contactIndex(r.identifier) >= 0);
 	const wrongValues = live.filter((r) => {
 		const k = String(contactIndex(r.identifier)).padStart(5, '0');
-		const rec = findRecord(sim, CONTACTS_OBJECT, r.identifier);
-		return rec.values.first_name !== `Queue${k}` || rec.values.last_name !== `Contact ${k}`;
+		return r.fields[fieldId.first_name] !== `Queue${k}` || r.fields[fieldId.last_name] !== `Contact ${k}`;
 	});
 	checks.equal('sync: the simulator holds each contact once, live, with the names sent', { records: live.length, distinct: new Set(live.map((r) => r.identifier.toLowerCase())).size, wrongValues: wrongValues.length }, { records: CONTACTS, distinct: CONTACTS, wrongValues: 0 });
 
@@ -419,9 +420,9 @@ async function syncScenario({ sim, pg, workers, webhookUrl, checks, logDir }) {
 		if (r.status >= 200 && r.status < 300) w.accepted.push(r.receivedAt);
 		else if (r.status === 429) w.throttled += 1;
 	}
-	const span = (times) => (times.length ? [Math.min(...times), Math.max(...times)] : [0, 0]);
+	const span = (times) => times.reduce(([from, to], t) => [Math.min(from, t), Math.max(to, t)], [Infinity, -Infinity]);
 	const [syncFrom, syncTo] = span(accepted.map((r) => r.receivedAt));
-	const syncSeconds = Math.max(0.001, (syncTo - syncFrom) / 1000);
+	const syncSeconds = accepted.length ? Math.max(0.001, (syncTo - syncFrom) / 1000) : 0.001;
 	const windows = [...byWorker.values()].map((w) => span(w.accepted));
 	const overlapFrom = Math.max(...windows.map((w) => w[0]));
 	const overlapTo = Math.min(...windows.map((w) => w[1]));
@@ -472,10 +473,17 @@ async function syncScenario({ sim, pg, workers, webhookUrl, checks, logDir }) {
 		maxInFlightAtSimulator: sim.maxInFlight,
 		okItems,
 		failedItems,
+		executions: perBatch
+			.map((b) => {
+				const e = batches.find((x) => x.id === b.id);
+				return { id: b.id, batch: b.batch, worker: owner.get(b.id) ?? null, status: b.status, ok: b.ok, failed: b.failed, startedAt: e.startedAt, stoppedAt: e.stoppedAt };
+			})
+			.sort((a, b) => a.batch - b.batch),
 		perWorker: perWorker.map((w) => {
 			const b = byWorker.get(w.name);
 			const [from, to] = span(b.accepted);
-			return { ...w, cpuSecondsDuringSync: cpuDuringSync[workers.findIndex((x) => x.name === w.name)], acceptedUpserts: b.accepted.length, throttled429: b.throttled, activeSeconds: (to - from) / 1000, acceptedPerSecondWhileActive: b.accepted.length / Math.max(0.001, (to - from) / 1000), shareWhileBothRan: inOverlap.find((x) => x.name === w.name).n / overlapTotal };
+			const activeSeconds = b.accepted.length ? (to - from) / 1000 : 0;
+			return { ...w, cpuSecondsDuringSync: cpuDuringSync[workers.findIndex((x) => x.name === w.name)], acceptedUpserts: b.accepted.length, throttled429: b.throttled, activeSeconds, acceptedPerSecondWhileActive: b.accepted.length / Math.max(0.001, activeSeconds), shareWhileBothRan: inOverlap.find((x) => x.name === w.name).n / overlapTotal };
 		}),
 		overlapSeconds,
 		loadAverage: { before: load0, after: load1 },
