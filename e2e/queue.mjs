@@ -476,7 +476,7 @@ async function syncScenario({ sim, pg, workers, webhookUrl, checks, logDir }) {
 		executions: perBatch
 			.map((b) => {
 				const e = batches.find((x) => x.id === b.id);
-				return { id: b.id, batch: b.batch, worker: owner.get(b.id) ?? null, status: b.status, ok: b.ok, failed: b.failed, startedAt: e.startedAt, stoppedAt: e.stoppedAt };
+				return { id: b.id, batch: b.batch, worker: owner.get(b.id) ?? null, status: b.status, ok: b.ok, failed: b.failed, firstError: b.firstError?.error, startedAt: e.startedAt, stoppedAt: e.stoppedAt };
 			})
 			.sort((a, b) => a.batch - b.batch),
 		perWorker: perWorker.map((w) => {
