@@ -297,6 +297,31 @@ class EditorSteps {
 			const flagged = await issues.evaluateAll((els) => els.map((e) => e.closest('[data-test-id="canvas-node"]').getAttribute('data-node-name')));
 			checks.equal('canvas: only the Kizen node shows an issue marker once its required Stage is empty', flagged, ['Kizen']);
 		});
+
+		// Search: each filter's Condition list is loaded for its own Field (n8n's `&field` sibling path).
+		await this.step('search-conditions-follow-the-field', async () => {
+			page.on('dialog', (dialog) => dialog.accept().catch(() => {})); // "leave without saving?"
+			const loaded = this.waitForResults('options', (body) => body.includes('getFilterConditions'));
+			await page.goto(`${this.url}/workflow/kizen-example-search`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Search opted-in VIPs"]').dblclick();
+			await ndv.waitFor();
+			const answer = await loaded;
+			checks.ok('search: the editor asks the node for a filter\'s conditions', Array.isArray(answer.data) && answer.data.length > 0, JSON.stringify(answer).slice(0, 300));
+			const conditions = ndv.getByTestId('parameter-input-condition');
+			await waitUntil(async () => (await conditions.count()) === 2);
+			const listFor = async (index) => {
+				await conditions.nth(index).click();
+				const items = page.locator('.el-select-dropdown__item:visible');
+				await items.first().waitFor();
+				const texts = (await items.allInnerTexts()).map((text) => text.trim());
+				await this.shot(`search-conditions-${index}`);
+				await this.clickOutside();
+				return texts;
+			};
+			checks.equal('search: filter 1 (Email Status, a built-in dropdown) offers its conditions only', await listFor(0), ['Equals', 'Not Equals', 'Is Any Of', 'Is None Of']);
+			checks.equal('search: filter 2 (Tags) offers the multi-choice conditions', await listFor(1), ['Has', 'Does Not Have', 'Has Any Of', 'Has None Of', 'Is Empty', 'Is Not Empty']);
+			checks.equal('search: the example\'s chosen conditions show by their labels', [await this.shownValue(conditions.nth(0)), await this.shownValue(conditions.nth(1))], ['Equals', 'Has Any Of']);
+		});
 	}
 
 	/**

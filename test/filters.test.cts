@@ -73,11 +73,31 @@ async function offeredConditions(object: string, field: string): Promise<string[
 	return options.map((o) => o.value);
 }
 
-const byExpression = {
-	conditions: [
-		{ field: '={{ $json.field }}', condition: '={{ $json.condition }}', value: '={{ $json.value }}' },
-	],
-};
+/** One Search per case (an input item with field, condition, value, given by expression), each item on its own. */
+async function searchEach(object: string, cases: IDataObject[]) {
+	sim.clearRequests();
+	const byExpression = {
+		conditions: [
+			{
+				field: '={{ $json.field }}',
+				condition: '={{ $json.condition }}',
+				value: '={{ $json.value }}',
+			},
+		],
+	};
+	return await runKizen(
+		sim,
+		{
+			operation: 'search',
+			object: byName(object),
+			filters: byExpression,
+			returnAll: true,
+			options: {},
+		},
+		cases,
+		{ onError: 'continueRegularOutput' },
+	);
+}
 
 describe.each(['client_client', 'companies', 'deals'])('%s', (object) => {
 	it('every condition offered for every field is sent in a recorded shape and accepted by Kizen', async () => {
@@ -87,16 +107,14 @@ describe.each(['client_client', 'companies', 'deals'])('%s', (object) => {
 			const offered = await offeredConditions(object, field.name);
 			expect([field.name, offered.length > 0]).toEqual([field.name, true]);
 			for (const condition of offered) {
-				cases.push({ field: field.name, condition, value: sampleValue(object, field.name, condition) as IDataObject[string] });
+				cases.push({
+					field: field.name,
+					condition,
+					value: sampleValue(object, field.name, condition) as IDataObject[string],
+				});
 			}
 		}
-		sim.clearRequests();
-		const result = await runKizen(
-			sim,
-			{ operation: 'search', object: byName(object), filters: byExpression, returnAll: true, options: {} },
-			cases,
-			{ onError: 'continueRegularOutput' },
-		);
+		const result = await searchEach(object, cases);
 		const failed = result.items('Kizen').filter((item) => item.error);
 		expect(failed).toEqual([]);
 		const requests = searchRequests(sim); // each validated against the recorded payloads
@@ -114,17 +132,14 @@ describe.each(['client_client', 'companies', 'deals'])('%s', (object) => {
 				cases.push({ field: field.name, condition, value: 'x' });
 			}
 		}
-		sim.clearRequests();
-		const result = await runKizen(
-			sim,
-			{ operation: 'search', object: byName(object), filters: byExpression, returnAll: true, options: {} },
-			cases,
-			{ onError: 'continueRegularOutput' },
-		);
+		const result = await searchEach(object, cases);
 		const errors = result.items('Kizen').map((item) => String(item.error));
 		expect(errors).toHaveLength(cases.length);
 		errors.forEach((error, i) =>
-			expect([i, error]).toEqual([i, expect.stringMatching(new RegExp(`the condition "${cases[i].condition}" is not available`))]),
+			expect([i, error]).toEqual([
+				i,
+				expect.stringMatching(new RegExp(`the condition "${cases[i].condition}" is not available`)),
+			]),
 		);
 		expect(searchRequests(sim)).toHaveLength(0);
 	});
@@ -147,7 +162,11 @@ it('labels date conditions as before / after and offers the built-in created fie
 		sim,
 		'loadOptions',
 		'getFilterConditions',
-		{ operation: 'search', object: byName('deals'), filters: { conditions: [{ field: 'created' }] } },
+		{
+			operation: 'search',
+			object: byName('deals'),
+			filters: { conditions: [{ field: 'created' }] },
+		},
 		[],
 		'parameters.filters.conditions[0].condition',
 	);

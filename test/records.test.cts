@@ -10,10 +10,13 @@ const {
 	defineBelow,
 	runKizen,
 	assertValid,
+	searchRequests,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
 const sim = useSimulator();
+// Every search the node sends must be one of Kizen's recorded search payloads.
+afterEach(() => searchRequests(sim));
 
 const live = (object: string) => sim.records(object).live;
 const idOf = (object: string, identifier: string) =>

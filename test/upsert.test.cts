@@ -640,6 +640,19 @@ describe('UI methods', () => {
 	});
 });
 
+it('the field mapper still lists a tag field when its tags cannot be read (typed by name or ID)', async () => {
+	sim.addFault({ kind: 'status', status: 403, body: { detail: 'No access.' }, match: { path: '/tags' } });
+	const { fields } = await callMethod<{ fields: Array<{ id: string; type: string; options?: unknown }> }>(
+		sim,
+		'resourceMapping',
+		'getFields',
+		{ object: byName('client_client') },
+	);
+	expect(fields.find((f) => f.id === 'tags')).toMatchObject({ type: 'string' });
+	expect(fields.find((f) => f.id === 'tags')!.options).toBeUndefined();
+	expect(fields.find((f) => f.id === 'email_status')!.options).toHaveLength(4);
+});
+
 describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 	const tagId = (name: string) => sim.tags('client_client', 'tags').find((t) => t.name === name)!.id;
 

@@ -41,12 +41,26 @@ export async function getFields(this: ILoadOptionsFunctions): Promise<ResourceMa
 	const fields: ResourceMapperField[] = [];
 	for (const field of ordered) {
 		const choices =
-			field.field_type === 'dynamictags'
-				? (await tags.get(schema, field)).map((tag) => ({ name: tag.name, value: tag.name }))
-				: optionsOf(field);
+			field.field_type === 'dynamictags' ? await tagChoices(tags, schema, field) : optionsOf(field);
 		fields.push(toMapperField(schema, field, operation, choices));
 	}
 	return { fields };
+}
+
+/**
+ * A tag field's tags as choices. A user who may write the field but not read its tag list still
+ * gets the field (typed by name or ID) rather than no field list at all.
+ */
+async function tagChoices(
+	tags: TagCache,
+	schema: ObjectSchema,
+	field: KizenField,
+): Promise<INodePropertyOptions[] | undefined> {
+	try {
+		return (await tags.get(schema, field)).map((tag) => ({ name: tag.name, value: tag.name }));
+	} catch {
+		return undefined;
+	}
 }
 
 /**
