@@ -268,8 +268,20 @@ describe('Search', () => {
 				{
 					and: true,
 					filters: [
-						{ type: 'fields', subtype: 'non_custom', field: 'email_status', condition: '=', value: 'opted_in' },
-						{ type: 'fields', subtype: 'non_custom', field: 'tags', condition: 'has_any', value: [press] },
+						{
+							type: 'fields',
+							subtype: 'non_custom',
+							field: 'email_status',
+							condition: '=',
+							value: 'opted_in',
+						},
+						{
+							type: 'fields',
+							subtype: 'non_custom',
+							field: 'tags',
+							condition: 'has_any',
+							value: [press],
+						},
 					],
 				},
 			],
@@ -298,9 +310,12 @@ describe('Search', () => {
 			},
 			[{}],
 		);
-		expect(result.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual(['Acme Renewal']);
+		expect(result.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
+			'Acme Renewal',
+		]);
 		const [request] = requestsTo(/\/search$/);
-		const option = (name: string) => sim.field('deals', 'stage').options!.find((o) => o.name === name)!.id;
+		const option = (name: string) =>
+			sim.field('deals', 'stage').options!.find((o) => o.name === name)!.id;
 		expect(request.body.query[0].filters).toEqual([
 			{
 				type: 'fields_v2',
@@ -336,7 +351,9 @@ describe('Search', () => {
 			},
 			[{}],
 		);
-		expect(rated.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual(['Acme Corp']);
+		expect(rated.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
+			'Acme Corp',
+		]);
 		expect(requestsTo(/\/search$/).at(-1)!.body.query[0].filters[0].value).toBe('4');
 	});
 
@@ -344,7 +361,13 @@ describe('Search', () => {
 		const result = await search(
 			{
 				filters: {
-					conditions: [{ field: '={{ $json.field }}', condition: '={{ $json.condition }}', value: '={{ $json.value }}' }],
+					conditions: [
+						{
+							field: '={{ $json.field }}',
+							condition: '={{ $json.condition }}',
+							value: '={{ $json.value }}',
+						},
+					],
 				},
 			},
 			[
@@ -367,7 +390,13 @@ describe('Search', () => {
 				returnAll: true,
 				options: {},
 				filters: {
-					conditions: [{ field: '={{ $json.field }}', condition: '={{ $json.condition }}', value: '={{ $json.value }}' }],
+					conditions: [
+						{
+							field: '={{ $json.field }}',
+							condition: '={{ $json.condition }}',
+							value: '={{ $json.value }}',
+						},
+					],
 				},
 			},
 			[
@@ -378,12 +407,21 @@ describe('Search', () => {
 			],
 			{ onError: 'continueRegularOutput' },
 		);
-		const errors = each.items('Kizen').filter((i) => i.error).map((i) => i.error);
+		const errors = each
+			.items('Kizen')
+			.filter((i) => i.error)
+			.map((i) => i.error);
 		expect(errors).toEqual([
-			expect.stringMatching(/^Item 0: filter 1: "Birthday" \(birthday\) cannot take "1815": the condition "contains" is not available for a date field; Kizen accepts Equals \(equals\), Not Equals \(not_equals\), Is After \(gt\)/),
-			expect.stringMatching(/^Item 1: filter 1: "Tags" \(tags\) cannot take "VIPP": expected one of the field's tags .*closest: "VIP"/),
+			expect.stringMatching(
+				/^Item 0: filter 1: "Birthday" \(birthday\) cannot take "1815": the condition "contains" is not available for a date field; Kizen accepts Equals \(equals\), Not Equals \(not_equals\), Is After \(gt\)/,
+			),
+			expect.stringMatching(
+				/^Item 1: filter 1: "Tags" \(tags\) cannot take "VIPP": expected one of the field's tags .*closest: "VIP"/,
+			),
 			// The UI offers no blank check on created.
-			expect.stringMatching(/^Item 2: filter 1: "Date Created" \(created\) .*the condition "is_empty" is not available/),
+			expect.stringMatching(
+				/^Item 2: filter 1: "Date Created" \(created\) .*the condition "is_empty" is not available/,
+			),
 		]);
 		// Only the valid item (email Is Empty: is_blank true) was sent.
 		expect(requestsTo(/\/search$/).map((r) => r.body.query[0].filters[0])).toEqual([
@@ -393,7 +431,16 @@ describe('Search', () => {
 
 	it('filters records changed since a time on the built-in updated field (what a polling trigger sends)', async () => {
 		const since = new Date().toISOString();
-		await runKizen(sim, { object: byName('client_client'), lookupValue: 'grace@example.com', fields: defineBelow({ first_name: 'Grace B.' }), options: {} }, [{}]);
+		await runKizen(
+			sim,
+			{
+				object: byName('client_client'),
+				lookupValue: 'grace@example.com',
+				fields: defineBelow({ first_name: 'Grace B.' }),
+				options: {},
+			},
+			[{}],
+		);
 		const changed = await search({
 			filters: { conditions: [{ field: 'updated', condition: 'gt', value: since }] },
 			options: { sortBy: 'updated', sortDirection: 'desc' },

@@ -340,9 +340,15 @@ describe('custom objects and fields', () => {
 				// `/fields` does not say which fields are Kizen's built-in ones (KIZEN-API.md).
 				expect(f).not.toHaveProperty('is_default');
 				if (
-					['dropdown', 'radio', 'status', 'selector', 'choices', 'yesnomaybe', 'checkboxes'].includes(
-						f.field_type,
-					)
+					[
+						'dropdown',
+						'radio',
+						'status',
+						'selector',
+						'choices',
+						'yesnomaybe',
+						'checkboxes',
+					].includes(f.field_type)
 				) {
 					expect(f.options.length).toBeGreaterThanOrEqual(2);
 				} else if (!['rating', 'timezone'].includes(f.field_type)) {
@@ -374,7 +380,7 @@ describe('custom objects and fields', () => {
 		expect((await call('GET', '/api/custom-objects/nope/fields')).status).toBe(404);
 	});
 
-	it('gives Contacts exactly the field list of Kizen\'s recorded Contacts fixture', async () => {
+	it("gives Contacts exactly the field list of Kizen's recorded Contacts fixture", async () => {
 		const r = await call('GET', '/api/custom-objects/client_client/fields');
 		// kizen/builder-cli tests/fixtures/objects/client_client.json: api names and types, in order.
 		expect(r.body.map((f: any) => `${f.name}:${f.field_type}`)).toEqual([
@@ -422,14 +428,25 @@ describe('tags', () => {
 			? `/api/client/fields/${fid(obj, field)}/tags`
 			: `/api/pipelines/${sim.objects().find((o) => o.name === obj)!.id}/fields/${fid(obj, field)}/tags`;
 
-	it('lists a field\'s tags from its endpoint: paginated, searchable, ordered by name', async () => {
+	it("lists a field's tags from its endpoint: paginated, searchable, ordered by name", async () => {
 		const all = await call('GET', `${tagsPath('client_client', 'tags')}?ordering=name`);
 		expect(all.body).toMatchObject({ count: 4, next: null, previous: null });
-		expect(all.body.results.map((t: any) => t.name)).toEqual(['Newsletter', 'Partner', 'Press', 'VIP']);
+		expect(all.body.results.map((t: any) => t.name)).toEqual([
+			'Newsletter',
+			'Partner',
+			'Press',
+			'VIP',
+		]);
 		expect(Object.keys(all.body.results[0]).sort()).toEqual(['id', 'name']);
-		const found = await call('GET', `${tagsPath('client_client', 'tags')}?search=PRE&ordering=name`);
+		const found = await call(
+			'GET',
+			`${tagsPath('client_client', 'tags')}?search=PRE&ordering=name`,
+		);
 		expect(found.body.results.map((t: any) => t.name)).toEqual(['Press']);
-		const page = await call('GET', `${tagsPath('client_client', 'titles')}?ordering=name&page_size=2&page=2`);
+		const page = await call(
+			'GET',
+			`${tagsPath('client_client', 'titles')}?ordering=name&page_size=2&page=2`,
+		);
 		expect(page.body.results.map((t: any) => t.name)).toEqual(['Founder', 'VP Sales']);
 		expect(page.body.previous).toContain('page=1');
 		const deals = await call('GET', `${tagsPath('deals', 'labels')}?ordering=-name`);
@@ -439,14 +456,22 @@ describe('tags', () => {
 	it('serves each object family from its own endpoint only', async () => {
 		const contactsTags = fid('client_client', 'tags');
 		const contactsId = sim.objects()[0].id;
-		expect((await call('GET', `/api/pipelines/${contactsId}/fields/${contactsTags}/tags`)).status).toBe(404);
-		expect((await call('GET', `/api/client/fields/${fid('deals', 'labels')}/tags`)).status).toBe(404);
+		expect(
+			(await call('GET', `/api/pipelines/${contactsId}/fields/${contactsTags}/tags`)).status,
+		).toBe(404);
+		expect((await call('GET', `/api/client/fields/${fid('deals', 'labels')}/tags`)).status).toBe(
+			404,
+		);
 		// A field that is not dynamictags has no tags.
-		expect((await call('GET', `/api/client/fields/${fid('client_client', 'email')}/tags`)).status).toBe(404);
+		expect(
+			(await call('GET', `/api/client/fields/${fid('client_client', 'email')}/tags`)).status,
+		).toBe(404);
 	});
 
 	it('accepts a write naming existing tags (either element shape) and refuses an unknown tag', async () => {
-		const [vip, press] = ['VIP', 'Press'].map((n) => sim.tags('client_client', 'tags').find((t) => t.name === n)!);
+		const [vip, press] = ['VIP', 'Press'].map(
+			(n) => sim.tags('client_client', 'tags').find((t) => t.name === n)!,
+		);
 		const tags = fid('client_client', 'tags');
 		const written = await upsert('client_client', {
 			lookup_value: 'tagged@example.com',
@@ -484,7 +509,11 @@ describe('upsert', () => {
 		// Recorded: `standard` or `pipeline` (kizen/builder-cli tests/fixtures/records/get_tax_lot.json).
 		expect(created.body.object_type).toBe('standard');
 		expect(Object.keys(created.body.fields).sort()).toEqual(
-			[fid('companies', 'name'), fid('companies', 'employee_count'), fid('companies', 'updated')].sort(),
+			[
+				fid('companies', 'name'),
+				fid('companies', 'employee_count'),
+				fid('companies', 'updated'),
+			].sort(),
 		);
 		expect(valueOf(created, 'companies', 'name')).toBe('Wonka Industries');
 		expect(created.body.fields[fid('companies', 'employee_count')]).toEqual({
@@ -658,7 +687,9 @@ describe('upsert', () => {
 			amount: 99.9,
 		});
 		expect(valueOf(deal, 'deals', 'company')).toEqual({ id: ACME, name: 'Acme Corp' });
-		expect(valueOf(deal, 'deals', 'contacts').map((c: any) => [c.id, c.first_name, c.email])).toEqual([
+		expect(
+			valueOf(deal, 'deals', 'contacts').map((c: any) => [c.id, c.first_name, c.email]),
+		).toEqual([
 			[ADA, 'Ada', 'ada@example.com'],
 			[GRACE, 'Grace', 'grace@example.com'],
 		]);
@@ -867,9 +898,18 @@ describe('upsert', () => {
 
 	it('clears with null or "" only where the field allows it (allows_nulls / allows_empty)', async () => {
 		// first_name allows only "", is_priority allows neither, birthday allows only null.
-		expect(sim.field('client_client', 'first_name')).toMatchObject({ allows_nulls: false, allows_empty: true });
-		expect(sim.field('deals', 'is_priority')).toMatchObject({ allows_nulls: false, allows_empty: false });
-		expect(sim.field('client_client', 'birthday')).toMatchObject({ allows_nulls: true, allows_empty: false });
+		expect(sim.field('client_client', 'first_name')).toMatchObject({
+			allows_nulls: false,
+			allows_empty: true,
+		});
+		expect(sim.field('deals', 'is_priority')).toMatchObject({
+			allows_nulls: false,
+			allows_empty: false,
+		});
+		expect(sim.field('client_client', 'birthday')).toMatchObject({
+			allows_nulls: true,
+			allows_empty: false,
+		});
 		const refused = await upsert('client_client', {
 			lookup_value: 'ada@example.com',
 			fields: [
@@ -906,7 +946,10 @@ describe('upsert', () => {
 	});
 
 	it('summarises a multi-value field over 100 values as value_summary: {count}', async () => {
-		const ids = Array.from({ length: 101 }, (_, i) => sim.addTag('deals', 'labels', `Label ${i}`).id);
+		const ids = Array.from(
+			{ length: 101 },
+			(_, i) => sim.addTag('deals', 'labels', `Label ${i}`).id,
+		);
 		const many = await upsert('deals', {
 			lookup_value: 'Acme Renewal',
 			fields: [{ name: 'labels', value: ids }],
@@ -1261,11 +1304,11 @@ describe('other record endpoints', () => {
 				{ name: 'stage', value: { name: 'Qualified' } },
 			],
 		});
-		expect(Object.values(ignored.body.fields).map((f: any) => f.name).sort()).toEqual([
-			'name',
-			'stage',
-			'updated',
-		]);
+		expect(
+			Object.values(ignored.body.fields)
+				.map((f: any) => f.name)
+				.sort(),
+		).toEqual(['name', 'stage', 'updated']);
 		const dup = checkUpsertReply(
 			await call('POST', '/api/records/deals/add', {
 				fields: [
@@ -1396,7 +1439,7 @@ describe('other record endpoints', () => {
 	});
 });
 
-describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)', () => {
+describe("search (the payloads Kizen's web app sends, recorded by Kizen's CLI)", () => {
 	const search = (obj: string, body: unknown, query = '') =>
 		call('POST', `/api/records/${obj}/search${query}`, body);
 	const custom = (obj: string, field: string, condition: string, value: unknown) => ({
@@ -1428,8 +1471,14 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 		const all = await search('companies', { query: [] });
 		expect(all.body.count).toBe(3);
 		// No field_names: every field (confirmed live by Kizen's CLI).
-		expect(all.body.results.find((r: any) => r.id === ACME).fields[fid('companies', 'employee_count')].value).toBe(250);
-		const narrowed = await search('companies', { query: [], field_names: ['employee_count', 'no_such_field'] });
+		expect(
+			all.body.results.find((r: any) => r.id === ACME).fields[fid('companies', 'employee_count')]
+				.value,
+		).toBe(250);
+		const narrowed = await search('companies', {
+			query: [],
+			field_names: ['employee_count', 'no_such_field'],
+		});
 		expect(narrowed.status).toBe(200);
 		const acme = narrowed.body.results.find((r: any) => r.id === ACME);
 		expect(Object.values(acme.fields).map((f: any) => f.name)).toEqual(['employee_count']);
@@ -1439,11 +1488,17 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 		const byName = await search('companies', one([builtIn('name', 'starts_with', 'glo')]));
 		expect(names(byName)).toEqual(['Globex']);
 		const software = opt('companies', 'industry', 'software').id;
-		const byOption = await search('companies', one([custom('companies', 'industry', '=', software)]));
+		const byOption = await search(
+			'companies',
+			one([custom('companies', 'industry', '=', software)]),
+		);
 		expect(names(byOption)).toEqual(['Globex', 'Initech']);
 		const bigSoftware = await search(
 			'companies',
-			one([custom('companies', 'industry', '=', software), custom('companies', 'employee_count', '>', 10)]),
+			one([
+				custom('companies', 'industry', '=', software),
+				custom('companies', 'employee_count', '>', 10),
+			]),
 		);
 		expect(names(bigSoftware)).toEqual(['Globex']);
 		// The app-engine example leaves subtype out for a custom field: accepted too.
@@ -1452,13 +1507,24 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 	});
 
 	it('and inside a group is AND (true) or OR (false) among its filters; the top-level and combines groups', async () => {
-		const manufacturing = custom('companies', 'industry', '=', opt('companies', 'industry', 'manufacturing').id);
+		const manufacturing = custom(
+			'companies',
+			'industry',
+			'=',
+			opt('companies', 'industry', 'manufacturing').id,
+		);
 		const small = custom('companies', 'size_band', '=', opt('companies', 'size_band', 'small').id);
-		expect(names(await search('companies', one([manufacturing, small], false)))).toEqual(['Acme Corp', 'Initech']);
+		expect(names(await search('companies', one([manufacturing, small], false)))).toEqual([
+			'Acme Corp',
+			'Initech',
+		]);
 		expect(names(await search('companies', one([manufacturing, small], true)))).toEqual([]);
 		// The shape the node sent before: one group without "and" (= AND) under "and": false.
 		// OR among the filters needs "and": false inside the group.
-		const old = await search('companies', { and: false, query: [{ filters: [manufacturing, small] }] });
+		const old = await search('companies', {
+			and: false,
+			query: [{ filters: [manufacturing, small] }],
+		});
 		expect(names(old)).toEqual([]);
 		const twoGroups = await search('companies', {
 			and: false,
@@ -1471,12 +1537,21 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 	});
 
 	it('checks blanks with is_blank true/false, never with a null value', async () => {
-		const blank = await search('companies', one([custom('companies', 'employee_count', 'is_blank', true)]));
+		const blank = await search(
+			'companies',
+			one([custom('companies', 'employee_count', 'is_blank', true)]),
+		);
 		expect(names(blank)).toEqual(['Initech']);
-		const filled = await search('companies', one([custom('companies', 'employee_count', 'is_blank', false)]));
+		const filled = await search(
+			'companies',
+			one([custom('companies', 'employee_count', 'is_blank', false)]),
+		);
 		expect(names(filled)).toEqual(['Acme Corp', 'Globex']);
 		for (const value of [null, 'true']) {
-			const r = await search('companies', one([custom('companies', 'employee_count', 'is_blank', value)]));
+			const r = await search(
+				'companies',
+				one([custom('companies', 'employee_count', 'is_blank', value)]),
+			);
 			expect(r.status).toBe(400);
 		}
 	});
@@ -1485,19 +1560,29 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 		const tag = (n: string) => sim.tags('client_client', 'tags').find((t) => t.name === n)!.id;
 		const has = await search('client_client', one([builtIn('tags', 'has', [tag('VIP')])]));
 		expect(names(has)).toEqual(['Ada Lovelace']);
-		const any = await search('client_client', one([builtIn('tags', 'has_any', [tag('VIP'), tag('Press')])]));
+		const any = await search(
+			'client_client',
+			one([builtIn('tags', 'has_any', [tag('VIP'), tag('Press')])]),
+		);
 		expect(names(any)).toEqual(['Ada Lovelace', 'Alan Turing']);
-		const none = await search('client_client', one([builtIn('tags', '!has_any', [tag('VIP'), tag('Press')])]));
+		const none = await search(
+			'client_client',
+			one([builtIn('tags', '!has_any', [tag('VIP'), tag('Press')])]),
+		);
 		expect(names(none)).toEqual(['Grace Hopper']);
 		const platform = opt('deals', 'products', 'platform').id;
-		expect((await search('deals', one([custom('deals', 'products', '!has', [platform])]))).body.count).toBe(1);
+		expect(
+			(await search('deals', one([custom('deals', 'products', '!has', [platform])]))).body.count,
+		).toBe(1);
 		// A bare id, "=" or "contains" on a multi-choice field is not what Kizen's UI sends.
 		for (const f of [
 			builtIn('tags', 'has', tag('VIP')),
 			builtIn('tags', '=', [tag('VIP')]),
 			custom('deals', 'products', 'contains', [platform]),
 		]) {
-			expect((await search(f.field === 'tags' ? 'client_client' : 'deals', one([f]))).status).toBe(400);
+			expect((await search(f.field === 'tags' ? 'client_client' : 'deals', one([f]))).status).toBe(
+				400,
+			);
 		}
 	});
 
@@ -1506,71 +1591,121 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 		expect(names(contains)).toEqual(['Acme Renewal']);
 		const noneOf = await search('deals', one([custom('deals', 'company', 'is_none_of', [ACME])]));
 		expect(names(noneOf)).toEqual(['Globex Expansion']);
-		const people = await search('deals', one([custom('deals', 'contacts', 'is_any_of', [GRACE, ADA])]));
+		const people = await search(
+			'deals',
+			one([custom('deals', 'contacts', 'is_any_of', [GRACE, ADA])]),
+		);
 		expect(names(people)).toEqual(['Acme Renewal']);
-		expect((await search('deals', one([custom('deals', 'company', 'contains', ACME)]))).status).toBe(400);
-		expect((await search('deals', one([custom('deals', 'company', '=', [ACME])]))).status).toBe(400);
+		expect(
+			(await search('deals', one([custom('deals', 'company', 'contains', ACME)]))).status,
+		).toBe(400);
+		expect((await search('deals', one([custom('deals', 'company', '=', [ACME])]))).status).toBe(
+			400,
+		);
 	});
 
 	it('single choices take a bare option id for = / != and lists for is_any_of / is_none_of; ratings are strings', async () => {
 		const na = opt('companies', 'region', 'na').id;
 		const emea = opt('companies', 'region', 'emea').id;
-		expect(names(await search('companies', one([custom('companies', 'region', '!=', na)])))).toEqual(['Globex', 'Initech']);
-		expect(names(await search('companies', one([custom('companies', 'region', 'is_any_of', [na, emea])])))).toEqual([
-			'Acme Corp',
-			'Globex',
-		]);
-		expect((await search('companies', one([custom('companies', 'region', '=', { id: na })]))).status).toBe(400);
-		expect((await search('companies', one([custom('companies', 'region', 'is_any_of', na)]))).status).toBe(400);
-		expect(names(await search('companies', one([custom('companies', 'satisfaction', '>=', '4')])))).toEqual(['Acme Corp']);
-		expect(names(await search('companies', one([custom('companies', 'satisfaction', 'is_any_of', ['2', '4'])])))).toEqual([
-			'Acme Corp',
-		]);
-		expect((await search('companies', one([custom('companies', 'satisfaction', '>=', 4)]))).status).toBe(400);
+		expect(
+			names(await search('companies', one([custom('companies', 'region', '!=', na)]))),
+		).toEqual(['Globex', 'Initech']);
+		expect(
+			names(
+				await search('companies', one([custom('companies', 'region', 'is_any_of', [na, emea])])),
+			),
+		).toEqual(['Acme Corp', 'Globex']);
+		expect(
+			(await search('companies', one([custom('companies', 'region', '=', { id: na })]))).status,
+		).toBe(400);
+		expect(
+			(await search('companies', one([custom('companies', 'region', 'is_any_of', na)]))).status,
+		).toBe(400);
+		expect(
+			names(await search('companies', one([custom('companies', 'satisfaction', '>=', '4')]))),
+		).toEqual(['Acme Corp']);
+		expect(
+			names(
+				await search(
+					'companies',
+					one([custom('companies', 'satisfaction', 'is_any_of', ['2', '4'])]),
+				),
+			),
+		).toEqual(['Acme Corp']);
+		expect(
+			(await search('companies', one([custom('companies', 'satisfaction', '>=', 4)]))).status,
+		).toBe(400);
 		// Contacts' built-in email_status filters by the slug of the option name.
-		expect(names(await search('client_client', one([builtIn('email_status', '=', 'not_opted_in')])))).toEqual([
-			'Grace Hopper',
-		]);
+		expect(
+			names(await search('client_client', one([builtIn('email_status', '=', 'not_opted_in')]))),
+		).toEqual(['Grace Hopper']);
 		// Time zones: the option id.
-		expect(names(await search('client_client', one([builtIn('timezone', '=', 'Europe/London')])))).toEqual([
-			'Ada Lovelace',
-		]);
+		expect(
+			names(await search('client_client', one([builtIn('timezone', '=', 'Europe/London')]))),
+		).toEqual(['Ada Lovelace']);
 	});
 
 	it('a pipeline stage is filtered in its own shape', async () => {
 		const proposal = opt('deals', 'stage', 'proposal').id;
 		expect(names(await search('deals', one([stage('=', proposal)])))).toEqual(['Acme Renewal']);
-		expect(names(await search('deals', one([stage('is_none_of', [proposal])])))).toEqual(['Globex Expansion']);
+		expect(names(await search('deals', one([stage('is_none_of', [proposal])])))).toEqual([
+			'Globex Expansion',
+		]);
 		expect((await search('deals', one([builtIn('stage', '=', proposal)]))).status).toBe(400);
 		const { overwrite: _o, ...noOverwrite } = stage('=', proposal);
 		expect((await search('deals', one([noOverwrite]))).status).toBe(400);
 	});
 
 	it('numbers take JSON numbers, dates ISO text; created / updated support > with a timestamp (polling)', async () => {
-		expect(names(await search('companies', one([custom('companies', 'employee_count', 'between', [30, 300])])))).toEqual([
-			'Acme Corp',
-			'Globex',
-		]);
-		expect((await search('companies', one([custom('companies', 'employee_count', '>', '10')]))).status).toBe(400);
-		expect(names(await search('companies', one([custom('companies', 'founded', '<', '1950-01-01')])))).toEqual([
-			'Acme Corp',
-		]);
-		expect(names(await search('client_client', one([builtIn('birthday', 'month_equals', 12)])))).toEqual([
-			'Ada Lovelace',
-		]);
+		expect(
+			names(
+				await search(
+					'companies',
+					one([custom('companies', 'employee_count', 'between', [30, 300])]),
+				),
+			),
+		).toEqual(['Acme Corp', 'Globex']);
+		expect(
+			(await search('companies', one([custom('companies', 'employee_count', '>', '10')]))).status,
+		).toBe(400);
+		expect(
+			names(await search('companies', one([custom('companies', 'founded', '<', '1950-01-01')]))),
+		).toEqual(['Acme Corp']);
+		expect(
+			names(await search('client_client', one([builtIn('birthday', 'month_equals', 12)]))),
+		).toEqual(['Ada Lovelace']);
 		const before = new Date().toISOString();
-		await upsert('companies', { lookup_value: 'Globex', fields: [{ name: 'employee_count', value: 41 }] });
-		const changed = await search('companies', one([builtIn('updated', '>', before)]), '?ordering=-updated');
+		await upsert('companies', {
+			lookup_value: 'Globex',
+			fields: [{ name: 'employee_count', value: 41 }],
+		});
+		const changed = await search(
+			'companies',
+			one([builtIn('updated', '>', before)]),
+			'?ordering=-updated',
+		);
 		expect(names(changed)).toEqual(['Globex']);
 		// The UI offers no blank check on created / updated.
-		expect((await search('companies', one([builtIn('updated', 'is_blank', false)]))).status).toBe(400);
+		expect((await search('companies', one([builtIn('updated', 'is_blank', false)]))).status).toBe(
+			400,
+		);
 	});
 
-	it('refuses the shapes and conditions Kizen does not accept (the node\'s old payloads among them)', async () => {
+	it("refuses the shapes and conditions Kizen does not accept (the node's old payloads among them)", async () => {
 		const refused: unknown[] = [
 			// The node's old filters: "default":: prefix, fields_v2 on a built-in, no subtype on a built-in.
-			{ type: 'fields_v2', field: `"default"::${fid('companies', 'name')}`, condition: '=', value: 'Globex' },
-			{ type: 'fields_v2', field: `"custom"::${fid('companies', 'name')}`, condition: '=', value: 'Globex' },
+			{
+				type: 'fields_v2',
+				field: `"default"::${fid('companies', 'name')}`,
+				condition: '=',
+				value: 'Globex',
+			},
+			{
+				type: 'fields_v2',
+				field: `"custom"::${fid('companies', 'name')}`,
+				condition: '=',
+				value: 'Globex',
+			},
 			{ type: 'fields', field: 'name', condition: '=', value: 'Globex' },
 			// A custom field named as a built-in one.
 			builtIn('employee_count', '=', 40),
@@ -1582,7 +1717,13 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 			builtIn('name', '>', 'A'),
 			custom('companies', 'is_partner', '!=', true),
 			custom('companies', 'founded', 'contains', '1947'),
-			{ type: 'fields_v2', subtype: 'custom', field: '"custom"::not-a-uuid', condition: '=', value: 1 },
+			{
+				type: 'fields_v2',
+				subtype: 'custom',
+				field: '"custom"::not-a-uuid',
+				condition: '=',
+				value: 1,
+			},
 			'not a filter',
 		];
 		for (const f of refused) {
@@ -1596,9 +1737,18 @@ describe('search (the payloads Kizen\'s web app sends, recorded by Kizen\'s CLI)
 
 	it('free text, ordering (-field descending) and pagination', async () => {
 		const text = await search('companies', {}, '?search=glob');
-		expect(text.body.results.map((x: any) => x.id)).toEqual(['ec0d0000-0000-4000-8000-000000002002']);
-		const ordered = await search('companies', { field_names: ['employee_count'] }, '?ordering=-name&page_size=2');
-		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Initech', 'Globex']);
+		expect(text.body.results.map((x: any) => x.id)).toEqual([
+			'ec0d0000-0000-4000-8000-000000002002',
+		]);
+		const ordered = await search(
+			'companies',
+			{ field_names: ['employee_count'] },
+			'?ordering=-name&page_size=2',
+		);
+		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual([
+			'Initech',
+			'Globex',
+		]);
 		expect(ordered.body.next).toMatch(/page=2/);
 		const page2 = await search('companies', {}, '?ordering=-name&page_size=2&page=2');
 		expect(page2.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Acme Corp']);

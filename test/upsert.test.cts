@@ -425,6 +425,25 @@ describe('options', () => {
 	});
 });
 
+describe('reads', () => {
+	it('shows a multi-value field Kizen summarises (over 100 values) as value_summary, never as null', async () => {
+		const ids = Array.from({ length: 120 }, (_, i) => sim.addTag('deals', 'labels', `L${i}`).id);
+		const result = await runKizen(
+			sim,
+			{
+				object: byName('deals'),
+				lookupValue: 'Acme Renewal',
+				fields: defineBelow({ labels: ids }),
+				options: {},
+			},
+			[{}],
+		);
+		expect(result.items('Kizen')[0].fields).toMatchObject({
+			labels: { value_summary: { count: 120 } },
+		});
+	});
+});
+
 describe('errors', () => {
 	it('a value that cannot be converted fails its item only, naming item, field, value and expected form', async () => {
 		const result = await runKizen(
@@ -504,7 +523,11 @@ describe('errors', () => {
 			/lacks permission for this \(403/,
 		],
 		[404, { detail: 'Not found.' }, /Not found in Kizen \(404/],
-		[409, { detail: 'Conflict.', code: 'conflict' }, /conflict with another change to this record \(409/],
+		[
+			409,
+			{ detail: 'Conflict.', code: 'conflict' },
+			/conflict with another change to this record \(409/,
+		],
 	])('explains a %s in plain words, with the request ID', async (status, body, message) => {
 		sim.addFault({ kind: 'status', status, body, match: { path: '/upsert' } });
 		const result = await runKizen(sim, contacts(), [{ email: 'ada@example.com' }]);
@@ -526,13 +549,22 @@ describe('errors', () => {
 		expect(named.error?.message).toMatch(
 			/^Item 0 \("former@example.com"\): Kizen refused the record: an archived record conflicts with it \(409/,
 		);
-		expect(named.error?.description).toMatch(/^An archived record has this identifier\. Choose what should happen under Options → If an Archived Record Matches/);
+		expect(named.error?.description).toMatch(
+			/^An archived record has this identifier\. Choose what should happen under Options → If an Archived Record Matches/,
+		);
 		sim.clearFaults();
 		// A 409 that does not say why: both readings, the archived-record policy among them.
-		sim.addFault({ kind: 'status', status: 409, body: { detail: 'Conflict.' }, match: { path: '/upsert' } });
+		sim.addFault({
+			kind: 'status',
+			status: 409,
+			body: { detail: 'Conflict.' },
+			match: { path: '/upsert' },
+		});
 		const bare = await runKizen(sim, contacts(), [{ email: 'former@example.com' }]);
 		expect(bare.error?.message).toMatch(/conflict with another change to this record \(409/);
-		expect(bare.error?.description).toMatch(/run the item again\. If it fails the same way, an archived record holds this identifier\. An archived record has this identifier/);
+		expect(bare.error?.description).toMatch(
+			/run the item again\. If it fails the same way, an archived record holds this identifier\. An archived record has this identifier/,
+		);
 	});
 
 	it('refuses a credential whose Base URL is Kizen’s web app, before any request', async () => {
@@ -558,7 +590,9 @@ describe('errors', () => {
 		const result = await runKizen(sim, contacts({ object: byName('widgets') }), [
 			{ email: 'a@example.com' },
 		]);
-		expect(result.error?.message).toBe('Item 0: Kizen has no object "widgets" that this user can see');
+		expect(result.error?.message).toBe(
+			'Item 0: Kizen has no object "widgets" that this user can see',
+		);
 	});
 
 	it('never puts the API key in outputs or errors', async () => {
@@ -618,19 +652,27 @@ describe('UI methods', () => {
 		expect(byApi.products).toMatchObject({ type: 'options' });
 		expect(byApi.labels.options!.map((o) => o.name)).toEqual(['At Risk', 'Renewal', 'Strategic']);
 		// Hidden fields are writable: offered after the visible ones, marked.
-		expect(byApi.legacy_id).toMatchObject({ displayName: 'Legacy ID (hidden in Kizen)', type: 'string' });
+		expect(byApi.legacy_id).toMatchObject({
+			displayName: 'Legacy ID (hidden in Kizen)',
+			type: 'string',
+		});
 		expect(fields.at(-1)!.id).toBe('legacy_id');
 		expect(sim.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.path)).toEqual([
 			`/api/pipelines/${sim.objects()[2].id}/fields/${fieldId('deals', 'labels')}/tags`,
 		]);
 	});
 
-	it('the field mapper offers Contacts\' tags and time zones (label shown, zone ID kept)', async () => {
+	it("the field mapper offers Contacts' tags and time zones (label shown, zone ID kept)", async () => {
 		const { fields } = await callMethod<{
 			fields: Array<{ id: string; options?: Array<{ name: string; value: string }> }>;
 		}>(sim, 'resourceMapping', 'getFields', { object: byName('client_client') });
 		const byApi = Object.fromEntries(fields.map((f) => [f.id, f]));
-		expect(byApi.tags.options!.map((o) => o.value)).toEqual(['Newsletter', 'Partner', 'Press', 'VIP']);
+		expect(byApi.tags.options!.map((o) => o.value)).toEqual([
+			'Newsletter',
+			'Partner',
+			'Press',
+			'VIP',
+		]);
 		expect(byApi.titles.options).toHaveLength(4);
 		expect(byApi.timezone.options).toHaveLength(93);
 		expect(byApi.timezone.options!.find((o) => o.value === 'America/Los_Angeles')!.name).toBe(
@@ -641,22 +683,25 @@ describe('UI methods', () => {
 });
 
 it('the field mapper still lists a tag field when its tags cannot be read (typed by name or ID)', async () => {
-	sim.addFault({ kind: 'status', status: 403, body: { detail: 'No access.' }, match: { path: '/tags' } });
-	const { fields } = await callMethod<{ fields: Array<{ id: string; type: string; options?: unknown }> }>(
-		sim,
-		'resourceMapping',
-		'getFields',
-		{ object: byName('client_client') },
-	);
+	sim.addFault({
+		kind: 'status',
+		status: 403,
+		body: { detail: 'No access.' },
+		match: { path: '/tags' },
+	});
+	const { fields } = await callMethod<{
+		fields: Array<{ id: string; type: string; options?: unknown }>;
+	}>(sim, 'resourceMapping', 'getFields', { object: byName('client_client') });
 	expect(fields.find((f) => f.id === 'tags')).toMatchObject({ type: 'string' });
 	expect(fields.find((f) => f.id === 'tags')!.options).toBeUndefined();
 	expect(fields.find((f) => f.id === 'email_status')!.options).toHaveLength(4);
 });
 
 describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
-	const tagId = (name: string) => sim.tags('client_client', 'tags').find((t) => t.name === name)!.id;
+	const tagId = (name: string) =>
+		sim.tags('client_client', 'tags').find((t) => t.name === name)!.id;
 
-	it('accepts tag names case-insensitively or IDs, sends IDs, and reads each field\'s tags once per execution', async () => {
+	it("accepts tag names case-insensitively or IDs, sends IDs, and reads each field's tags once per execution", async () => {
 		const result = await runKizen(sim, contacts(), [
 			{ email: 't1@example.com', tags: 'vip, PARTNER', titles: ['Founder'] },
 			{ email: 't2@example.com', tags: [tagId('Press')] },
@@ -668,8 +713,14 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 			id: fieldId('client_client', 'tags'),
 			value: [{ id: tagId('VIP') }, { id: tagId('Partner') }],
 		});
-		expect(bodies[1][1]).toEqual({ id: fieldId('client_client', 'tags'), value: [{ id: tagId('Press') }] });
-		expect(result.items('Kizen')[0].fields).toMatchObject({ tags: ['VIP', 'Partner'], titles: ['Founder'] });
+		expect(bodies[1][1]).toEqual({
+			id: fieldId('client_client', 'tags'),
+			value: [{ id: tagId('Press') }],
+		});
+		expect(result.items('Kizen')[0].fields).toMatchObject({
+			tags: ['VIP', 'Partner'],
+			titles: ['Founder'],
+		});
 		const tagReads = sim.requests.filter((r) => r.path.endsWith('/tags'));
 		expect(tagReads.map((r) => r.path)).toEqual([
 			`/api/client/fields/${fieldId('client_client', 'tags')}/tags`,
@@ -679,15 +730,23 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 	});
 
 	it('reads no tags when no item gives a tag value', async () => {
-		await runKizen(sim, contacts(), [{ email: 'plain@example.com', first_name: 'Plain', tags: '' }]);
+		await runKizen(sim, contacts(), [
+			{ email: 'plain@example.com', first_name: 'Plain', tags: '' },
+		]);
 		expect(sim.requests.filter((r) => r.path.endsWith('/tags'))).toHaveLength(0);
 	});
 
-	it('follows the tag endpoint\'s pages', async () => {
-		for (let i = 0; i < 150; i++) sim.addTag('client_client', 'tags', `Bulk ${String(i).padStart(3, '0')}`);
-		const result = await runKizen(sim, contacts(), [{ email: 'paged@example.com', tags: 'VIP, bulk 149' }]);
+	it("follows the tag endpoint's pages", async () => {
+		for (let i = 0; i < 150; i++)
+			sim.addTag('client_client', 'tags', `Bulk ${String(i).padStart(3, '0')}`);
+		const result = await runKizen(sim, contacts(), [
+			{ email: 'paged@example.com', tags: 'VIP, bulk 149' },
+		]);
 		expect(result.error).toBeUndefined();
-		expect(sim.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.query.page)).toEqual(['1', '2']);
+		expect(sim.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.query.page)).toEqual([
+			'1',
+			'2',
+		]);
 	});
 
 	it('refuses a tag the field does not have, naming the closest ones, before anything is sent', async () => {
@@ -700,22 +759,33 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 	});
 
 	it('a failed tag read fails the items that need the tags, each with its own error', async () => {
-		sim.addFault({ kind: 'status', status: 403, body: { detail: 'No access.' }, match: { path: '/tags' } });
+		sim.addFault({
+			kind: 'status',
+			status: 403,
+			body: { detail: 'No access.' },
+			match: { path: '/tags' },
+		});
 		const result = await runKizen(
 			sim,
 			contacts(),
-			[{ email: 'a1@example.com', tags: 'VIP' }, { email: 'a2@example.com' }, { email: 'a3@example.com', tags: 'Press' }],
+			[
+				{ email: 'a1@example.com', tags: 'VIP' },
+				{ email: 'a2@example.com' },
+				{ email: 'a3@example.com', tags: 'Press' },
+			],
 			{ onError: 'continueRegularOutput' },
 		);
 		const out = result.items('Kizen');
 		expect(out.map((i) => i.action ?? 'error')).toEqual(['error', 'created', 'error']);
-		expect(out[0].error).toMatch(/^Item 0( \("a1@example.com"\))?: Reading the tags of "Tags" \(tags\): The Kizen user lacks permission/);
+		expect(out[0].error).toMatch(
+			/^Item 0( \("a1@example.com"\))?: Reading the tags of "Tags" \(tags\): The Kizen user lacks permission/,
+		);
 		expect(out[2].error).toMatch(/^Item 2/);
 		expect(sim.requests.filter((r) => r.path.endsWith('/tags'))).toHaveLength(1);
 	});
 });
 
-describe('time zones (the field\'s option list)', () => {
+describe("time zones (the field's option list)", () => {
 	it('matches a zone ID or label case-insensitively and sends the option ID', async () => {
 		await runKizen(sim, contacts(), [
 			{ email: 'tz1@example.com', timezone: 'america/los angeles' },
@@ -730,7 +800,9 @@ describe('time zones (the field\'s option list)', () => {
 	});
 
 	it('refuses a zone outside the list before sending, naming close ones', async () => {
-		const result = await runKizen(sim, contacts(), [{ email: 'tz@example.com', timezone: 'Europe/Tallinn' }]);
+		const result = await runKizen(sim, contacts(), [
+			{ email: 'tz@example.com', timezone: 'Europe/Tallinn' },
+		]);
 		expect(result.error?.message).toMatch(
 			/^Item 0 \("tz@example.com"\): "Timezone" \(timezone\) cannot take "Europe\/Tallinn": expected one of the field's 93 time zones, e.g\. America\/Chicago; closest: /,
 		);
@@ -751,6 +823,8 @@ describe('hidden fields', () => {
 			[{}],
 		);
 		expect(result.items('Kizen')[0].fields).toMatchObject({ legacy_id: 'LEG-1' });
-		expect(upsertRequests(sim)[0].body.fields).toEqual([{ id: fieldId('deals', 'legacy_id'), value: 'LEG-1' }]);
+		expect(upsertRequests(sim)[0].body.fields).toEqual([
+			{ id: fieldId('deals', 'legacy_id'), value: 'LEG-1' },
+		]);
 	});
 });

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 
 import type { KizenField } from '../nodes/Kizen/helpers/interfaces';
+import { simplifyRecord } from '../nodes/Kizen/helpers/output';
 import { buildSchema } from '../nodes/Kizen/helpers/schema';
 import { convertValue, describeProblem, toFieldWrites } from '../nodes/Kizen/helpers/values';
 
@@ -169,7 +170,7 @@ describe('choices', () => {
 		expect(sent(tags, 'Sales, EMEA')).toEqual([{ id: options[2].id }]);
 		expect(refused(tags, 'New Lead, Nope')).toMatch(/New Lead, Qualified/);
 	});
-	it('tags (dynamictags, options null) come from the field\'s tag list: name case-insensitively or ID', () => {
+	it("tags (dynamictags, options null) come from the field's tag list: name case-insensitively or ID", () => {
 		const tagField = field('dynamictags', { options: null });
 		const tagList = [
 			{ id: 'd0000000-0000-4000-8000-000000000001', name: 'VIP' },
@@ -178,7 +179,9 @@ describe('choices', () => {
 		];
 		const lookups = { tags: new Map([[tagField.id, tagList]]) };
 		const convert = (raw: unknown) => convertValue(tagField, raw, lookups);
-		expect(convert('vip, PRESS')).toEqual({ value: [{ id: tagList[0].id }, { id: tagList[2].id }] });
+		expect(convert('vip, PRESS')).toEqual({
+			value: [{ id: tagList[0].id }, { id: tagList[2].id }],
+		});
 		expect(convert('Partner, EMEA')).toEqual({ value: [{ id: tagList[1].id }] });
 		expect(convert([tagList[2].id, { name: 'vip' }])).toEqual({
 			value: [{ id: tagList[2].id }, { id: tagList[0].id }],
@@ -196,7 +199,7 @@ describe('choices', () => {
 	});
 });
 
-describe('time zones and ratings (the field\'s option list)', () => {
+describe("time zones and ratings (the field's option list)", () => {
 	const zones = ['US/Central', 'America/Chicago', 'America/Los_Angeles', 'UTC'].map((id) => ({
 		id,
 		code: id,
@@ -218,7 +221,7 @@ describe('time zones and ratings (the field\'s option list)', () => {
 		expect(sent(field('timezone'), 'Europe/Tallinn')).toBe('Europe/Tallinn');
 		expect(refused(field('timezone'), 'Mars/Olympus')).toMatch(/IANA/);
 	});
-	it('a rating is one of its options\' numbers', () => {
+	it("a rating is one of its options' numbers", () => {
 		const rating = field('rating', {
 			options: ['1', '2', '3', '4', '5'].map((code) => ({ id: `r${code}`, code, name: code })),
 		});
@@ -288,7 +291,13 @@ describe('toFieldWrites', () => {
 	it('clears with null where the field allows nulls, "" where it allows only empty, and refuses otherwise', () => {
 		const onlyEmpty = field('text', { name: 'nick', allows_nulls: false, allows_empty: true });
 		const nullable = field('date', { name: 'due', allows_nulls: true, allows_empty: false });
-		const neither = field('yesnomaybe', { name: 'flag', display_name: 'Flag', allows_nulls: false, allows_empty: false, options });
+		const neither = field('yesnomaybe', {
+			name: 'flag',
+			display_name: 'Flag',
+			allows_nulls: false,
+			allows_empty: false,
+			options,
+		});
 		const fields = buildSchema({ id: 'o2', name: 'things', object_name: 'Things' }, [
 			field('text', { name: 'name' }),
 			onlyEmpty,
@@ -351,5 +360,50 @@ describe('toFieldWrites', () => {
 		expect(result.problem && describeProblem(result.problem)).toBe(
 			'"Lead Score" (lead_score) cannot take "abc": expected a whole number, e.g. 42',
 		);
+	});
+});
+
+describe('reads (Simplified output)', () => {
+	const money = field('money', { name: 'amount' });
+	const decimal = field('decimal', { name: 'share' });
+	const owner = field('team_selector', { name: 'owner' });
+	const schema = buildSchema({ id: 'o3', name: 'deals', object_name: 'Deals' }, [
+		money,
+		decimal,
+		owner,
+	]);
+	const read = (values: Record<string, unknown>) =>
+		simplifyRecord(schema, {
+			id: 'r1',
+			fields: Object.fromEntries(
+				[money, decimal, owner]
+					.filter((f) => f.name in values)
+					.map((f) => [f.id, { id: f.id, name: f.name, value: values[f.name] }]),
+			),
+		}).fields;
+	it('gives decimals and money amounts as numbers, whether Kizen sends numbers or strings', () => {
+		expect(read({ amount: { currency: 'USD', symbol: '$', amount: 320.81 }, share: 5.0 })).toEqual({
+			amount: 320.81,
+			share: 5,
+		});
+		expect(
+			read({ amount: { currency: 'USD', symbol: '$', amount: '320.81' }, share: '12.50' }),
+		).toEqual({
+			amount: 320.81,
+			share: 12.5,
+		});
+	});
+	it('gives a team member as the person Kizen reads back, or {id} for a bare ID', () => {
+		const person = {
+			id: RECORD,
+			deleted: false,
+			first_name: 'Alex',
+			last_name: 'Example',
+			email: 'alex@example.com',
+		};
+		expect(read({ owner: person })).toEqual({
+			owner: { id: RECORD, first_name: 'Alex', last_name: 'Example', email: 'alex@example.com' },
+		});
+		expect(read({ owner: RECORD })).toEqual({ owner: { id: RECORD } });
 	});
 });
