@@ -456,6 +456,23 @@ describe('Search', () => {
 		expect(requestsTo(/\/search$/).at(-1)!.query.ordering).toBe('-updated');
 	});
 
+	it('returns chosen fields (the email always), every field by default, and refuses an unknown field name', async () => {
+		const chosen = await search({ options: { fieldNames: ['first_name'] } });
+		expect(chosen.items('Kizen').map((i) => Object.keys(i.fields as object).sort())).toEqual([
+			['email', 'first_name'],
+			['email', 'first_name'],
+			['email', 'first_name'],
+		]);
+		expect(requestsTo(/\/search$/)[0].body.field_names).toEqual(['email', 'first_name']);
+		const every = await search({});
+		expect(Object.keys(every.items('Kizen')[0].fields as object).length).toBeGreaterThan(5);
+		const unknown = await search({ options: { fieldNames: 'first_name, shoe_size' } });
+		expect(unknown.error?.message).toBe(
+			'Item 0: Fields to Return names no field of "client_client": "shoe_size"',
+		);
+		expect(requestsTo(/\/search$/)).toHaveLength(2);
+	});
+
 	it('free text, ordering and a limit', async () => {
 		const ordered = await search({ options: { sortBy: 'email', sortDirection: 'desc' } });
 		expect(ordered.items('Kizen').map((i) => (i.fields as { email: string }).email)).toEqual([

@@ -175,7 +175,7 @@ export async function execute(
 			const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
 			const combine = this.getNodeParameter('combine', itemIndex, 'and') as 'and' | 'or';
 			const body = searchBody(await filtersFor.call(this, item, conditions, itemIndex), combine);
-			const fieldNames = chosenFieldNames(schema, options);
+			const fieldNames = chosenFieldNames.call(this, schema, options, itemIndex);
 			// Without field_names Kizen returns every field (confirmed live by Kizen's CLI).
 			if (fieldNames) body.field_names = fieldNames;
 			const qs: IDataObject = {};
@@ -193,15 +193,32 @@ export async function execute(
 }
 
 /**
- * Fields to Return as the body's `field_names` (Kizen silently drops names it does not know, so
- * they are checked here), with the record's name or email first; undefined for every field.
+ * Fields to Return as the body's `field_names`, with the record's name or email first; undefined
+ * for every field. Kizen silently drops a name it does not know (recorded by Kizen's CLI), so an
+ * unknown name fails the item here instead of quietly returning less.
  */
-function chosenFieldNames(schema: ObjectSchema, options: SearchOptions): string[] | undefined {
+function chosenFieldNames(
+	this: IExecuteFunctions,
+	schema: ObjectSchema,
+	options: SearchOptions,
+	itemIndex: number,
+): string[] | undefined {
 	if (options.returnAllFields) return undefined;
 	const names = Array.isArray(options.fieldNames)
 		? options.fieldNames.map(String)
 		: String(options.fieldNames ?? '').split(',');
 	const chosen = names.map((name) => name.trim()).filter(Boolean);
+	const unknown = chosen.filter((name) => !schema.byApiName.has(name));
+	if (unknown.length) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
+			{
+				description: 'Choose the fields from the list (Options → Fields to Return), by their API names. Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
+		);
+	}
 	if (!chosen.length) return undefined;
 	return [...new Set([schema.identifierFieldName, ...chosen])];
 }
