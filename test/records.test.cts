@@ -223,7 +223,11 @@ describe('Lookup', () => {
 });
 
 describe('Search', () => {
-	const search = (params: INodeParameters, items: IDataObject[] = [{}]) =>
+	const search = (
+		params: INodeParameters,
+		items: IDataObject[] = [{}],
+		extra: Partial<INode> = {},
+	) =>
 		runKizen(
 			sim,
 			{
@@ -234,7 +238,18 @@ describe('Search', () => {
 				...params,
 			},
 			items,
+			extra,
 		);
+	/** One filter whose field, condition and value come from each input item. */
+	const filterByExpression = {
+		conditions: [
+			{
+				field: '={{ $json.field }}',
+				condition: '={{ $json.condition }}',
+				value: '={{ $json.value }}',
+			},
+		],
+	};
 	const emails = (result: Awaited<ReturnType<typeof search>>) =>
 		result
 			.items('Kizen')
@@ -358,47 +373,19 @@ describe('Search', () => {
 	});
 
 	it('refuses a filter value that does not fit the field, and a condition the field does not take, naming them', async () => {
-		const result = await search(
-			{
-				filters: {
-					conditions: [
-						{
-							field: '={{ $json.field }}',
-							condition: '={{ $json.condition }}',
-							value: '={{ $json.value }}',
-						},
-					],
-				},
-			},
-			[
-				{ field: 'email_status', condition: 'equals', value: 'Prospect' },
-				// By expression: a condition Kizen does not accept for the type.
-				{ field: 'birthday', condition: 'contains', value: '1815' },
-				{ field: 'tags', condition: 'has', value: 'VIPP' },
-				{ field: 'email', condition: 'is_empty' },
-			],
-		);
+		const result = await search({ filters: filterByExpression }, [
+			{ field: 'email_status', condition: 'equals', value: 'Prospect' },
+			// By expression: a condition Kizen does not accept for the type.
+			{ field: 'birthday', condition: 'contains', value: '1815' },
+			{ field: 'tags', condition: 'has', value: 'VIPP' },
+			{ field: 'email', condition: 'is_empty' },
+		]);
 		expect(result.error?.message).toMatch(
 			/^Item 0: filter 1: "Email Status" \(email_status\) cannot take "Prospect": expected one of the field's choices: Opted In/,
 		);
 		expect(requestsTo(/\/search$/)).toHaveLength(0);
-		const each = await runKizen(
-			sim,
-			{
-				operation: 'search',
-				object: byName('client_client'),
-				returnAll: true,
-				options: {},
-				filters: {
-					conditions: [
-						{
-							field: '={{ $json.field }}',
-							condition: '={{ $json.condition }}',
-							value: '={{ $json.value }}',
-						},
-					],
-				},
-			},
+		const each = await search(
+			{ filters: filterByExpression },
 			[
 				{ field: 'birthday', condition: 'contains', value: '1815' },
 				{ field: 'tags', condition: 'has', value: 'VIPP' },
