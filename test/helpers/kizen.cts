@@ -74,6 +74,7 @@ export async function runKizen(
 	items: INodeExecutionData[] | IDataObject[],
 	extra: Partial<INode> = {},
 	credentials: ICredentialDataDecryptedObject = credentialsFor(sim),
+	onStart?: (cancel: () => void) => void,
 ) {
 	const inputItems = (items as Array<INodeExecutionData | IDataObject>).map((item) =>
 		'json' in item && typeof item.json === 'object'
@@ -86,6 +87,7 @@ export async function runKizen(
 		credentialTypes: { kizenApi: new KizenApi() },
 		credentials: { [CREDENTIAL_ID]: credentials },
 		inputItems,
+		onStart,
 	});
 }
 

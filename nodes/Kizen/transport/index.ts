@@ -14,7 +14,7 @@ import type {
 	ILoadOptionsFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleepWithAbort } from 'n8n-workflow';
 
 import type { KizenResponse } from '../helpers/interfaces';
 import { credentialProblem } from './authentication';
@@ -89,21 +89,12 @@ export class KizenClient {
 	/** Epoch ms before which no request starts: set by a 429 so the whole pool backs off. */
 	private pausedUntil = 0;
 
-	/** Settles once, when the user stops the execution: every wait races it (one listener per run). */
-	private readonly stopped: Promise<void>;
-
 	private constructor(
 		private readonly ctx: KizenContext,
 		readonly baseUrl: string,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		readonly settings: RequestSettings,
-	) {
-		const signal = this.cancelSignal();
-		this.stopped = new Promise((resolve) => {
-			if (signal?.aborted) resolve();
-			else signal?.addEventListener('abort', () => resolve(), { once: true });
-		});
-	}
+	) {}
 
 	/**
 	 * Reads the credential once per execution (n8n would otherwise decrypt it per request) and
@@ -201,9 +192,13 @@ export class KizenClient {
 		return ctx.getExecutionCancelSignal?.();
 	}
 
-	/** Sleeps `ms`, or less when the execution is stopped meanwhile. */
+	/** Sleeps `ms`, or less when the execution is stopped meanwhile (the caller then checks). */
 	private async wait(ms: number): Promise<void> {
-		await Promise.race([sleep(ms), this.stopped]);
+		try {
+			await sleepWithAbort(ms, this.cancelSignal());
+		} catch {
+			// Stopped: the loop sees `cancelled()` and sends nothing more.
+		}
 	}
 
 	private async waitWhilePaused(): Promise<void> {

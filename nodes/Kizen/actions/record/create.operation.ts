@@ -14,6 +14,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ErrorContext } from '../../helpers/errors';
 import { ARCHIVED_MATCH_HINT } from '../../helpers/errors';
 import type { KizenRequest } from '../../transport';
 import {
@@ -69,8 +70,12 @@ export async function execute(
 		prepare: async (itemIndex, item) => {
 			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-			const context = { itemIndex };
+			const context: ErrorContext = { itemIndex };
 			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
+			// The new record is known to the user by its name (email for Contacts).
+			const identifierId = schema.byApiName.get(schema.identifierFieldName)?.id;
+			const identifier = fields.find((write) => write.id === identifierId)?.value;
+			if (typeof identifier === 'string') context.itemLabel = identifier;
 			const body: IDataObject = { fields };
 			if (options.archivedMatch) body.unarchive = options.archivedMatch;
 			const request: KizenRequest = {
