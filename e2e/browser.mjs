@@ -316,6 +316,8 @@ class EditorSteps {
 				const texts = (await items.allInnerTexts()).map((text) => text.trim());
 				await this.shot(`search-conditions-${index}`);
 				await this.clickOutside();
+				// The list fades out: wait until it is gone, so the next list read is the next filter's.
+				await waitUntil(async () => (await items.count()) === 0);
 				return texts;
 			};
 			checks.equal('search: filter 1 (Email Status, a built-in dropdown) offers its conditions only', await listFor(0), ['Equals', 'Not Equals', 'Is Any Of', 'Is None Of']);
