@@ -72,7 +72,9 @@ export async function runItems(
 	} catch (caught) {
 		// Nothing can start (credential or Base URL refused): every item fails, each on its own.
 		if (!continueOnFail) throw asNodeError.call(this, caught);
-		return items.map((_, itemIndex) => errorItem(asItemError.call(this, caught, itemIndex), itemIndex));
+		return items.map((_, itemIndex) =>
+			errorItem(asItemError.call(this, caught, itemIndex), itemIndex),
+		);
 	}
 	const schemas = new SchemaCache(this, client);
 	const tags = new TagCache(this, client);

@@ -26,7 +26,8 @@ export function simplifyRecord(schema: ObjectSchema, body: IDataObject): IDataOb
 	for (const [fieldId, entry] of Object.entries(entries)) {
 		const field = schema.byId.get(entry?.id ?? fieldId);
 		const apiName = field?.name ?? entry?.name ?? fieldId;
-		if (entry?.value_summary && !('value' in entry)) fields[apiName] = { value_summary: entry.value_summary };
+		if (entry?.value_summary && !('value' in entry))
+			fields[apiName] = { value_summary: entry.value_summary };
 		else fields[apiName] = field ? plainValue(field, entry?.value) : (entry?.value as IDataObject);
 	}
 	const simplified: IDataObject = { id: body.id };
@@ -55,7 +56,9 @@ function asList(value: unknown): unknown[] {
 }
 
 function labelOf(value: unknown): string {
-	return value && typeof value === 'object' ? String((value as IDataObject).name ?? '') : String(value);
+	return value && typeof value === 'object'
+		? String((value as IDataObject).name ?? '')
+		: String(value);
 }
 
 /** A team member as Kizen reads it back; a bare employee ID (as written) becomes `{id}`. */
@@ -68,7 +71,9 @@ function teamMember(value: unknown): IDataObject {
 }
 
 function idOf(value: unknown): string {
-	return value && typeof value === 'object' ? String((value as IDataObject).id ?? '') : String(value);
+	return value && typeof value === 'object'
+		? String((value as IDataObject).id ?? '')
+		: String(value);
 }
 
 /** Decimals and money amounts come as numbers (recorded) or strings (app-engine docs): numbers out. */

@@ -6,7 +6,13 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldWrite, KizenField, KizenFieldOption, KizenTag, ObjectSchema } from './interfaces';
+import type {
+	FieldWrite,
+	KizenField,
+	KizenFieldOption,
+	KizenTag,
+	ObjectSchema,
+} from './interfaces';
 import { isWritable } from './schema';
 import { closestNames, findTag } from './tags';
 
@@ -84,7 +90,11 @@ export function isEmptyValue(value: unknown): boolean {
 }
 
 /** Converts one non-empty value for `field`. */
-export function convertValue(field: KizenField, raw: unknown, lookups: ValueLookups = {}): Conversion {
+export function convertValue(
+	field: KizenField,
+	raw: unknown,
+	lookups: ValueLookups = {},
+): Conversion {
 	const type = field.field_type;
 	if (SINGLE_CHOICE_TYPES.has(type)) return toChoice(field, raw);
 	if (type === 'checkboxes') {
@@ -184,7 +194,8 @@ export function toFieldWrites(
 			// Clearing the record's identifier would orphan it; Kizen refuses it anyway.
 			if (options.emptyValues === 'clear' && field.name !== schema.identifierFieldName) {
 				const cleared = clearValue(field);
-				if (cleared.problem !== undefined) return { problem: { field, key, value: raw, problem: cleared.problem } };
+				if (cleared.problem !== undefined)
+					return { problem: { field, key, value: raw, problem: cleared.problem } };
 				writes.push({ id: field.id, value: cleared.value as null | string });
 			}
 			continue;
@@ -307,7 +318,10 @@ function toTimezone(field: KizenField, raw: unknown): Conversion {
 	}
 	const option = findOption(options, wanted);
 	if (option) return { value: option.id };
-	const closest = closestNames(options.map((o) => o.id), wanted);
+	const closest = closestNames(
+		options.map((o) => o.id),
+		wanted,
+	);
 	return {
 		problem: `expected one of the field's ${options.length} time zones, e.g. America/Chicago; closest: ${closest.join(', ')}`,
 	};
@@ -316,7 +330,9 @@ function toTimezone(field: KizenField, raw: unknown): Conversion {
 /** A rating: a whole number that is one of the field's options (codes "1".."5" in Kizen's fixtures). */
 function toRating(field: KizenField, raw: unknown): Conversion {
 	const converted = toNumber(raw, true);
-	const codes = (field.options ?? []).map((option) => option.code ?? '').filter((code) => /^\d+$/.test(code));
+	const codes = (field.options ?? [])
+		.map((option) => option.code ?? '')
+		.filter((code) => /^\d+$/.test(code));
 	if (converted.problem !== undefined || !codes.length) return converted;
 	return codes.includes(String(converted.value))
 		? converted
@@ -342,10 +358,12 @@ function toNumber(raw: unknown, integer: boolean): Conversion {
 	} else {
 		return { problem: `expected ${expected}` };
 	}
-	if (integer && !Number.isInteger(value)) return { problem: `expected ${expected}, not a fraction` };
+	if (integer && !Number.isInteger(value))
+		return { problem: `expected ${expected}, not a fraction` };
 	if (integer && (value < INTEGER_MIN || value > INTEGER_MAX)) {
 		return {
-			problem: 'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
+			problem:
+				'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
 		};
 	}
 	if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
@@ -512,14 +530,21 @@ function toTag(tags: KizenTag[], raw: unknown): Conversion {
 	}
 	const tag = wanted ? findTag(tags, wanted) : undefined;
 	if (tag) return { value: { id: tag.id } };
-	if (!tags.length) return { problem: 'the field has no tags in Kizen yet: create the tag in Kizen first' };
-	const closest = closestNames(tags.map((t) => t.name), wanted ?? '');
+	if (!tags.length)
+		return { problem: 'the field has no tags in Kizen yet: create the tag in Kizen first' };
+	const closest = closestNames(
+		tags.map((t) => t.name),
+		wanted ?? '',
+	);
 	return {
 		problem: `expected one of the field's tags (a name or ID); there is no tag ${JSON.stringify(wanted ?? raw)}, closest: ${closest.map((n) => JSON.stringify(n)).join(', ')}. Tags are created in Kizen, not by a write`,
 	};
 }
 
-export function findOption(options: KizenFieldOption[], wanted: string): KizenFieldOption | undefined {
+export function findOption(
+	options: KizenFieldOption[],
+	wanted: string,
+): KizenFieldOption | undefined {
 	const lower = wanted.toLowerCase();
 	return (
 		options.find((option) => option.id === wanted) ??

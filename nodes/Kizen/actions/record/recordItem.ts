@@ -91,7 +91,9 @@ export async function fieldWritesFor(
 	const tagFields = Object.entries(values)
 		.filter(([, raw]) => !isEmptyValue(raw))
 		.map(([key]) => schema.byApiName.get(key) ?? schema.byId.get(key))
-		.filter((field): field is KizenField => field?.field_type === 'dynamictags' && isWritable(field));
+		.filter(
+			(field): field is KizenField => field?.field_type === 'dynamictags' && isWritable(field),
+		);
 	const converted = toFieldWrites(schema, values, {
 		emptyValues: options.emptyValues ?? 'skip',
 		multiValueMode: options.multiValueMode ?? 'replace',

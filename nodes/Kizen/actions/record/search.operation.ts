@@ -214,7 +214,8 @@ function chosenFieldNames(
 			this.getNode(),
 			`Item ${itemIndex}: Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
 			{
-				description: 'Choose the fields from the list (Options → Fields to Return), by their API names. Nothing was sent to Kizen for this item.',
+				description:
+					'Choose the fields from the list (Options → Fields to Return), by their API names. Nothing was sent to Kizen for this item.',
 				itemIndex,
 			},
 		);
@@ -234,7 +235,9 @@ async function filtersFor(
 	itemIndex: number,
 ): Promise<IDataObject[]> {
 	if (!conditions.length) return [];
-	const fields = conditions.map((condition) => filterField.call(this, schema, condition, itemIndex));
+	const fields = conditions.map((condition) =>
+		filterField.call(this, schema, condition, itemIndex),
+	);
 	const context = {
 		schema,
 		builtInIds: await schemas.builtInFieldIds(schema, itemIndex),
@@ -269,7 +272,8 @@ function filterField(
 		this.getNode(),
 		`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
 		{
-			description: 'Choose the filter’s field from the list (Filters → Field Name or ID). Nothing was sent to Kizen for this item.',
+			description:
+				'Choose the filter’s field from the list (Filters → Field Name or ID). Nothing was sent to Kizen for this item.',
 			itemIndex,
 		},
 	);
@@ -284,7 +288,8 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 		this.getNode(),
 		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
 		{
-			description: 'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
+			description:
+				'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
 			itemIndex,
 		},
 	);
