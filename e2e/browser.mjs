@@ -241,7 +241,7 @@ class EditorSteps {
 			const fields = await this.mapperFieldNames('mapper-deals');
 			checks.equal('mapper (Deals): shown + addable fields are the Deals writable fields', fields.map(stripHint).sort(), writableDisplayNames(sim, 'deals').sort());
 			checks.ok('mapper (Deals): the required Stage field is shown without adding it', (await this.shownMapperFields()).includes('Stage'));
-			checks.ok('mapper (Deals): no Contacts field is left over', !fields.includes('Lifecycle Stage'), fields.join(', '));
+			checks.ok('mapper (Deals): no Contacts field is left over', !fields.includes('Email Status'), fields.join(', '));
 		});
 
 		const keyTests = (from, key) => sim.requests.slice(from).filter((r) => r.path === '/api/custom-objects' && r.headers['x-api-key'] === key);
@@ -296,6 +296,33 @@ class EditorSteps {
 			await issues.first().waitFor();
 			const flagged = await issues.evaluateAll((els) => els.map((e) => e.closest('[data-test-id="canvas-node"]').getAttribute('data-node-name')));
 			checks.equal('canvas: only the Kizen node shows an issue marker once its required Stage is empty', flagged, ['Kizen']);
+		});
+
+		// Search: each filter's Condition list is loaded for its own Field (n8n's `&field` sibling path).
+		await this.step('search-conditions-follow-the-field', async () => {
+			page.on('dialog', (dialog) => dialog.accept().catch(() => {})); // "leave without saving?"
+			const loaded = this.waitForResults('options', (body) => body.includes('getFilterConditions'));
+			await page.goto(`${this.url}/workflow/kizen-example-search`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Search opted-in VIPs"]').dblclick();
+			await ndv.waitFor();
+			const answer = await loaded;
+			checks.ok('search: the editor asks the node for a filter\'s conditions', Array.isArray(answer.data) && answer.data.length > 0, JSON.stringify(answer).slice(0, 300));
+			const conditions = ndv.getByTestId('parameter-input-condition');
+			await waitUntil(async () => (await conditions.count()) === 2);
+			const listFor = async (index) => {
+				await conditions.nth(index).click();
+				const items = page.locator('.el-select-dropdown__item:visible');
+				await items.first().waitFor();
+				const texts = (await items.allInnerTexts()).map((text) => text.trim());
+				await this.shot(`search-conditions-${index}`);
+				await this.clickOutside();
+				// The list fades out: wait until it is gone, so the next list read is the next filter's.
+				await waitUntil(async () => (await items.count()) === 0);
+				return texts;
+			};
+			checks.equal('search: filter 1 (Email Status, a built-in dropdown) offers its conditions only', await listFor(0), ['Equals', 'Not Equals', 'Is Any Of', 'Is None Of']);
+			checks.equal('search: filter 2 (Tags) offers the multi-choice conditions', await listFor(1), ['Has', 'Does Not Have', 'Has Any Of', 'Has None Of', 'Is Empty', 'Is Not Empty']);
+			checks.equal('search: the example\'s chosen conditions show by their labels', [await this.shownValue(conditions.nth(0)), await this.shownValue(conditions.nth(1))], ['Equals', 'Has Any Of']);
 		});
 	}
 
@@ -377,11 +404,12 @@ class EditorSteps {
 	}
 }
 
+/** Writable fields as the mapper names them: hidden ones (writable too) are marked. */
 function writableDisplayNames(sim, object) {
 	return sim
 		.fields(object)
-		.filter((f) => !f.is_read_only && !f.is_hidden)
-		.map((f) => f.display_name);
+		.filter((f) => !f.is_read_only)
+		.map((f) => (f.is_hidden ? `${f.display_name} (hidden in Kizen)` : f.display_name));
 }
 
 /** "Email (optional)" → "Email" (the identifier field in Create or Update's mapper). */

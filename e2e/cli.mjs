@@ -42,25 +42,25 @@ const EXPECTED = {
 					first_name: nia.values.first_name,
 					last_name: nia.values.last_name,
 					mobile_phone: nia.values.mobile_phone,
-					lifecycle_stage: labels(nia.values.lifecycle_stage),
-					newsletter: nia.values.newsletter,
-					lead_score: nia.values.lead_score,
-				}, { first_name: 'Nia', last_name: 'Newton', mobile_phone: '+13125550142', lifecycle_stage: 'Lead', newsletter: true, lead_score: 35 });
+					email_status: labels(nia.values.email_status),
+					timezone: nia.values.timezone,
+					birthday: nia.values.birthday,
+				}, { first_name: 'Nia', last_name: 'Newton', mobile_phone: '+13125550142', email_status: 'Opted In', timezone: 'America/Chicago', birthday: '1990-04-12' });
 			}
 			const ada = findRecord(sim, 'client_client', 'ada@example.com');
 			checks.ok('contacts: ADA@example.com matched the seeded ada@example.com (same record id, no duplicate)', ada && ada.copies === 1 && ada.id === before.get('ada@example.com'), JSON.stringify(ada));
 			if (ada) {
-				checks.equal('contacts: ada updated (stage by option code, tags), untouched fields kept', {
-					lifecycle_stage: labels(ada.values.lifecycle_stage),
+				checks.equal('contacts: ada updated (status by label, tags by name), untouched fields kept', {
+					email_status: labels(ada.values.email_status),
 					tags: labels(ada.values.tags)?.slice().sort(),
 					last_name: ada.values.last_name,
-					lead_score: ada.values.lead_score,
-				}, { lifecycle_stage: 'Customer', tags: ['Partner', 'VIP'], last_name: 'Lovelace', lead_score: 90 });
+					timezone: ada.values.timezone,
+				}, { email_status: 'Not Opted In', tags: ['Partner', 'VIP'], last_name: 'Lovelace', timezone: 'Europe/London' });
 			}
 			const grace = findRecord(sim, 'client_client', 'grace@example.com');
-			checks.equal('contacts: grace updated (number, checkbox list)', grace && { lead_score: grace.values.lead_score, interests: labels(grace.values.interests)?.slice().sort(), first_name: grace.values.first_name }, { lead_score: 82, interests: ['Events', 'Product'], first_name: 'Grace' });
+			checks.equal('contacts: grace updated (phone, titles list, date)', grace && { business_phone: grace.values.business_phone, titles: labels(grace.values.titles)?.slice().sort(), birthday: grace.values.birthday, first_name: grace.values.first_name }, { business_phone: '+12025550199', titles: ['CTO', 'Founder'], birthday: '1906-12-09', first_name: 'Grace' });
 			const former = findRecord(sim, 'client_client', 'former@example.com');
-			checks.equal('contacts: former@example.com unarchived and updated', former && { archived: former.archived, lifecycle_stage: labels(former.values.lifecycle_stage), copies: former.copies }, { archived: false, lifecycle_stage: 'Qualified', copies: 1 });
+			checks.equal('contacts: former@example.com unarchived and updated', former && { archived: former.archived, timezone: former.values.timezone, copies: former.copies }, { archived: false, timezone: 'US/Eastern', copies: 1 });
 			checks.equal('contacts: the invalid item wrote nothing', findRecord(sim, 'client_client', 'wrong.phone@example.com'), null);
 			const { live, archived } = sim.records('client_client');
 			checks.equal('contacts: simulator holds 5 live, 0 archived contacts', [live.length, archived.length], [5, 0]);
@@ -140,10 +140,10 @@ const CHECKS = {
 	},
 	'kizen-example-search'(checks, sim, run) {
 		const id = 'kizen-example-search';
-		const found = outputItems(run, 'Search customers') ?? [];
-		checks.equal(`${id}: Search finds the seeded customer(s) matching the filters`, found.map((i) => i.fields?.email), ['ada@example.com']);
+		const found = outputItems(run, 'Search opted-in VIPs') ?? [];
+		checks.equal(`${id}: Search finds the seeded contact(s) matching the filters`, found.map((i) => i.fields?.email), ['ada@example.com']);
 		const looked = outputItems(run, 'Look up by email') ?? [];
-		checks.equal(`${id}: Lookup by email returns the same record with the chosen fields`, looked.map((i) => [i.id, i.fields?.email, i.fields?.lead_score]), found.map((i) => [i.id, 'ada@example.com', 90]));
+		checks.equal(`${id}: Lookup by email returns the same record with the chosen fields`, looked.map((i) => [i.id, i.fields?.email, i.fields?.tags]), found.map((i) => [i.id, 'ada@example.com', ['VIP']]));
 	},
 };
 

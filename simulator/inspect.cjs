@@ -6,6 +6,7 @@
  */
 const { EMPLOYEES, publicObject } = require('./objects.cjs');
 const { keyOf, newRecord, unindexRecord, seedStore, writeSetupValues } = require('./store.cjs');
+const { addTag } = require('./tags.cjs');
 
 function createInspectionApi({ state, faults, traffic, server, host, seed }) {
 	const address = server.address();
@@ -45,6 +46,16 @@ function createInspectionApi({ state, faults, traffic, server, host, seed }) {
 			const f = obj.fieldByName.get(fieldRef) || obj.fieldById.get(fieldRef);
 			if (!f) throw new Error(`No field ${fieldRef} on ${obj.name}`);
 			return structuredClone(f);
+		},
+		/** The tags of a dynamictags field, `{id, name}` in creation order. */
+		tags(ref, fieldRef) {
+			const field = this.field(ref, fieldRef);
+			if (field.field_type !== 'dynamictags') throw new Error(`${fieldRef} is not a dynamictags field`);
+			return state.tags.get(field.id).map((t) => ({ ...t }));
+		},
+		/** Create a tag (as a Kizen user would in the UI); reset() drops it. */
+		addTag(ref, fieldRef, name) {
+			return addTag(state, this.field(ref, fieldRef).id, name);
 		},
 		records(ref) {
 			const bucket = state.store.get(mustObject(ref).id);

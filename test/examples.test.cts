@@ -101,10 +101,10 @@ it('record-lifecycle: create → get → update → archive → unarchive', asyn
 	expect(sim.records('companies').live.map((record) => record.id)).toContain(created.id);
 });
 
-it('search-and-lookup: customers with a high lead score, each looked up by email', async () => {
+it('search-and-lookup: opted-in contacts with a VIP or Partner tag, each looked up by email', async () => {
 	const { result } = await runKizenPart('search-and-lookup.json', [{ json: {} }]);
 	expect(result.error).toBeUndefined();
 	expect(result.items('Look up by email').map((item) => item.fields)).toEqual([
-		{ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', lead_score: 90 },
+		{ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', tags: ['VIP'] },
 	]);
 });

@@ -10,10 +10,13 @@ const {
 	defineBelow,
 	runKizen,
 	assertValid,
+	searchRequests,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
 const sim = useSimulator();
+// Every search the node sends must be one of Kizen's recorded search payloads.
+afterEach(() => searchRequests(sim));
 
 const live = (object: string) => sim.records(object).live;
 const idOf = (object: string, identifier: string) =>
@@ -40,6 +43,8 @@ describe('Create', () => {
 		for (const request of requestsTo(/\/add$/)) {
 			for (const entry of request.body.fields) assertValid('UpsertFieldEntry', entry);
 			expect(request.body).not.toHaveProperty('unarchive');
+			// `/add` declares no query parameters.
+			expect(request.query).toEqual({});
 		}
 	});
 
@@ -114,36 +119,36 @@ describe('Create', () => {
 		expect(duplicate.error).toMatch(
 			/^Item 0 \("Globex"\): Kizen rejected the record: A record with this name already exists/,
 		);
-		expect(created.fields).toEqual({ name: 'Brand New' });
+		expect(created.fields).toEqual({ name: 'Brand New', updated: expect.any(String) });
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });
 
 describe('Get', () => {
 	it('gets a record by ID with Kizen’s default fields, chosen fields, or all fields', async () => {
-		const id = idOf('client_client', 'ada@example.com');
+		const id = idOf('deals', 'Acme Renewal');
 		const run = (options: INodeParameters) =>
 			runKizen(
 				sim,
-				{ operation: 'get', object: byName('client_client'), recordId: '={{ $json.id }}', options },
+				{ operation: 'get', object: byName('deals'), recordId: '={{ $json.id }}', options },
 				[{ id }],
 			);
 		const standard = (await run({})).items('Kizen')[0];
 		expect(standard).toMatchObject({
 			id,
-			object: 'client_client',
-			fields: { email: 'ada@example.com', first_name: 'Ada' },
+			object: 'deals',
+			fields: { name: 'Acme Renewal', stage: 'Proposal' },
 		});
-		expect(standard.fields).not.toHaveProperty('lead_score');
-		const chosen = (await run({ fieldNames: ['lead_score', 'tags'] })).items('Kizen')[0];
-		expect(chosen.fields).toEqual({ email: 'ada@example.com', lead_score: 90, tags: ['VIP'] });
+		expect(standard.fields).not.toHaveProperty('amount');
+		const chosen = (await run({ fieldNames: ['amount', 'labels'] })).items('Kizen')[0];
+		expect(chosen.fields).toEqual({ name: 'Acme Renewal', amount: 50000, labels: ['Renewal'] });
 		const all = (await run({ returnAllFields: true, output: 'raw' })).items('Kizen')[0];
 		expect(Object.keys(all.fields as object).length).toBeGreaterThan(8);
 		expect(all).toHaveProperty('client_info');
 		expect(requestsTo(/\/records\//).map((r) => r.query)).toEqual([
 			{},
-			// The record's email always comes back with chosen fields.
-			{ field_names: 'email,lead_score,tags' },
+			// The record's name always comes back with chosen fields.
+			{ field_names: 'name,amount,labels' },
 			{ all_fields: 'true' },
 		]);
 	});
@@ -202,6 +207,12 @@ describe('Lookup', () => {
 		const empty = await lookup('ADA@example.com');
 		expect(empty.error).toBeUndefined();
 		expect(empty.items('Kizen')).toEqual([]);
+		// Kizen's lookup is exact: the identifier is sent as given, spaces included.
+		const spaced = await lookup(' ada@example.com ');
+		expect(spaced.items('Kizen')).toEqual([]);
+		expect(requestsTo(/\/lookup$/).at(-1)!.query.identifier).toBe(' ada@example.com ');
+		const blank = await lookup('   ', 'error');
+		expect(blank.error?.message).toBe('Item 0: Name or Email is empty');
 		const always = await lookup('nobody@example.com', 'empty', { alwaysOutputData: true });
 		expect(always.items('Kizen')).toEqual([{}]);
 		const failed = await lookup('nobody@example.com', 'error');
@@ -212,7 +223,11 @@ describe('Lookup', () => {
 });
 
 describe('Search', () => {
-	const search = (params: INodeParameters, items: IDataObject[] = [{}]) =>
+	const search = (
+		params: INodeParameters,
+		items: IDataObject[] = [{}],
+		extra: Partial<INode> = {},
+	) =>
 		runKizen(
 			sim,
 			{
@@ -223,7 +238,18 @@ describe('Search', () => {
 				...params,
 			},
 			items,
+			extra,
 		);
+	/** One filter whose field, condition and value come from each input item. */
+	const filterByExpression = {
+		conditions: [
+			{
+				field: '={{ $json.field }}',
+				condition: '={{ $json.condition }}',
+				value: '={{ $json.value }}',
+			},
+		],
+	};
 	const emails = (result: Awaited<ReturnType<typeof search>>) =>
 		result
 			.items('Kizen')
@@ -236,38 +262,202 @@ describe('Search', () => {
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 0 }, { item: 0 }]);
 	});
 
-	it('builds filters from the UI, joined with AND or OR, converting option labels', async () => {
+	it('builds filters in Kizen’s recorded shapes, AND or OR within the group, resolving labels and tags', async () => {
 		const filters = {
 			conditions: [
-				{ field: 'lifecycle_stage', condition: 'equals', value: 'customer' },
-				{ field: 'lead_score', condition: 'gte', value: '70' },
+				{ field: 'email_status', condition: 'equals', value: 'opted in' },
+				{ field: 'tags', condition: 'has_any_of', value: 'press' },
 			],
 		};
-		expect(emails(await search({ filters, combine: 'and' }))).toEqual(['ada@example.com']);
+		expect(emails(await search({ filters, combine: 'and' }))).toEqual([]);
 		expect(emails(await search({ filters, combine: 'or' }))).toEqual([
 			'ada@example.com',
-			'grace@example.com',
+			'alan@example.com',
 		]);
-		const [request] = requestsTo(/\/search$/);
-		const stage = sim.field('client_client', 'lifecycle_stage');
-		expect(request.body.query[0].filters[0]).toEqual({
-			type: 'fields_v2',
-			field: `"custom"::${stage.id}`,
-			condition: '=',
-			value: stage.options.find((o) => o.name === 'Customer')!.id,
+		const [and, or] = requestsTo(/\/search$/);
+		const press = sim.tags('client_client', 'tags').find((t) => t.name === 'Press')!.id;
+		// Contacts' built-in email_status filters by the option name's slug (recorded from Kizen's UI).
+		expect(and.body).toEqual({
+			and: true,
+			query: [
+				{
+					and: true,
+					filters: [
+						{
+							type: 'fields',
+							subtype: 'non_custom',
+							field: 'email_status',
+							condition: '=',
+							value: 'opted_in',
+						},
+						{
+							type: 'fields',
+							subtype: 'non_custom',
+							field: 'tags',
+							condition: 'has_any',
+							value: [press],
+						},
+					],
+				},
+			],
 		});
-		expect(request.body.and).toBe(true);
+		expect(or.body.and).toBe(false);
+		expect(or.body.query[0].and).toBe(false);
+		// The built-in field list came from settings-search, once per execution.
+		expect(requestsTo(/settings-search$/)).toHaveLength(2);
 	});
 
-	it('refuses a filter value that does not fit the field, naming it', async () => {
-		const result = await search({
-			filters: {
-				conditions: [{ field: 'lifecycle_stage', condition: 'equals', value: 'Prospect' }],
+	it('a custom field is "custom"::<id>, a pipeline stage its own shape, a rating a string', async () => {
+		const result = await runKizen(
+			sim,
+			{
+				operation: 'search',
+				object: byName('deals'),
+				returnAll: true,
+				options: {},
+				filters: {
+					conditions: [
+						{ field: 'stage', condition: 'is_any_of', value: 'Proposal, won' },
+						{ field: 'amount', condition: 'between', value: '10000, 60000' },
+						{ field: 'is_priority', condition: 'is_not_empty' },
+					],
+				},
 			},
-		});
-		expect(result.error?.message).toMatch(
-			/^Item 0: filter "Lifecycle Stage" \(lifecycle_stage\) cannot take "Prospect": expected one of/,
+			[{}],
 		);
+		expect(result.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
+			'Acme Renewal',
+		]);
+		const [request] = requestsTo(/\/search$/);
+		const option = (name: string) =>
+			sim.field('deals', 'stage').options!.find((o) => o.name === name)!.id;
+		expect(request.body.query[0].filters).toEqual([
+			{
+				type: 'fields_v2',
+				subtype: 'non_custom',
+				field: 'stage',
+				overwrite: { type: 'stage' },
+				condition: 'is_any_of',
+				value: [option('Proposal'), option('Won')],
+			},
+			{
+				type: 'fields_v2',
+				subtype: 'custom',
+				field: `"custom"::${sim.field('deals', 'amount').id}`,
+				condition: 'between',
+				value: [10000, 60000],
+			},
+			{
+				type: 'fields_v2',
+				subtype: 'custom',
+				field: `"custom"::${sim.field('deals', 'is_priority').id}`,
+				condition: 'is_blank',
+				value: false,
+			},
+		]);
+		const rated = await runKizen(
+			sim,
+			{
+				operation: 'search',
+				object: byName('companies'),
+				returnAll: true,
+				options: {},
+				filters: { conditions: [{ field: 'satisfaction', condition: 'gte', value: 4 }] },
+			},
+			[{}],
+		);
+		expect(rated.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
+			'Acme Corp',
+		]);
+		expect(requestsTo(/\/search$/).at(-1)!.body.query[0].filters[0].value).toBe('4');
+	});
+
+	it('refuses a filter value that does not fit the field, and a condition the field does not take, naming them', async () => {
+		const result = await search({ filters: filterByExpression }, [
+			{ field: 'email_status', condition: 'equals', value: 'Prospect' },
+			// By expression: a condition Kizen does not accept for the type.
+			{ field: 'birthday', condition: 'contains', value: '1815' },
+			{ field: 'tags', condition: 'has', value: 'VIPP' },
+			{ field: 'email', condition: 'is_empty' },
+		]);
+		expect(result.error?.message).toMatch(
+			/^Item 0: filter 1: "Email Status" \(email_status\) cannot take "Prospect": expected one of the field's choices: Opted In/,
+		);
+		expect(requestsTo(/\/search$/)).toHaveLength(0);
+		const each = await search(
+			{ filters: filterByExpression },
+			[
+				{ field: 'birthday', condition: 'contains', value: '1815' },
+				{ field: 'tags', condition: 'has', value: 'VIPP' },
+				{ field: 'created', condition: 'is_empty' },
+				{ field: 'email', condition: 'is_empty' },
+			],
+			{ onError: 'continueRegularOutput' },
+		);
+		const errors = each
+			.items('Kizen')
+			.filter((i) => i.error)
+			.map((i) => i.error);
+		expect(errors).toEqual([
+			expect.stringMatching(
+				/^Item 0: filter 1: "Birthday" \(birthday\) cannot take "1815": the condition "contains" is not available for a date field; Kizen accepts Equals \(equals\), Not Equals \(not_equals\), Is After \(gt\)/,
+			),
+			expect.stringMatching(
+				/^Item 1: filter 1: "Tags" \(tags\) cannot take "VIPP": expected one of the field's tags .*closest: "VIP"/,
+			),
+			// The UI offers no blank check on created.
+			expect.stringMatching(
+				/^Item 2: filter 1: "Date Created" \(created\) .*the condition "is_empty" is not available/,
+			),
+		]);
+		// Only the valid item (email Is Empty: is_blank true) was sent.
+		expect(requestsTo(/\/search$/).map((r) => r.body.query[0].filters[0])).toEqual([
+			{ type: 'fields', subtype: 'non_custom', field: 'email', condition: 'is_blank', value: true },
+		]);
+	});
+
+	it('filters records changed since a time on the built-in updated field (what a polling trigger sends)', async () => {
+		const since = new Date().toISOString();
+		await runKizen(
+			sim,
+			{
+				object: byName('client_client'),
+				lookupValue: 'grace@example.com',
+				fields: defineBelow({ first_name: 'Grace B.' }),
+				options: {},
+			},
+			[{}],
+		);
+		const changed = await search({
+			filters: { conditions: [{ field: 'updated', condition: 'gt', value: since }] },
+			options: { sortBy: 'updated', sortDirection: 'desc' },
+		});
+		expect(emails(changed)).toEqual(['grace@example.com']);
+		expect(requestsTo(/\/search$/).at(-1)!.body.query[0].filters[0]).toEqual({
+			type: 'fields',
+			subtype: 'non_custom',
+			field: 'updated',
+			condition: '>',
+			value: since,
+		});
+		expect(requestsTo(/\/search$/).at(-1)!.query.ordering).toBe('-updated');
+	});
+
+	it('returns chosen fields (the email always), every field by default, and refuses an unknown field name', async () => {
+		const chosen = await search({ options: { fieldNames: ['first_name'] } });
+		expect(chosen.items('Kizen').map((i) => Object.keys(i.fields as object).sort())).toEqual([
+			['email', 'first_name'],
+			['email', 'first_name'],
+			['email', 'first_name'],
+		]);
+		expect(requestsTo(/\/search$/)[0].body.field_names).toEqual(['email', 'first_name']);
+		const every = await search({});
+		expect(Object.keys(every.items('Kizen')[0].fields as object).length).toBeGreaterThan(5);
+		const unknown = await search({ options: { fieldNames: 'first_name, shoe_size' } });
+		expect(unknown.error?.message).toBe(
+			'Item 0: Fields to Return names no field of "client_client": "shoe_size"',
+		);
+		expect(requestsTo(/\/search$/)).toHaveLength(2);
 	});
 
 	it('free text, ordering and a limit', async () => {

@@ -41,7 +41,7 @@ describe('creating and updating', () => {
 	it('creates new contacts and updates existing ones, matching email case-insensitively, in input order', async () => {
 		const ada = sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!;
 		const result = await runKizen(sim, contacts(), [
-			{ email: 'new.person@example.com', first_name: 'New', lead_score: '12' },
+			{ email: 'new.person@example.com', first_name: 'New', birthday: '1990-01-02T08:00:00Z' },
 			{ email: 'ADA@Example.com', first_name: 'Augusta' },
 			{ email: 'second.new@example.com', last_name: 'Second' },
 		]);
@@ -53,7 +53,7 @@ describe('creating and updating', () => {
 			id: expect.any(String),
 			action: 'created',
 			object: 'client_client',
-			fields: expect.objectContaining({ first_name: 'New', lead_score: 12 }),
+			fields: expect.objectContaining({ first_name: 'New', birthday: '1990-01-02' }),
 		});
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(liveEmails()).toEqual(
@@ -108,7 +108,7 @@ describe('creating and updating', () => {
 		expect(request.path).toBe('/api/records/deals/upsert');
 		expect(request.body.lookup_value).toBe('Big Deal');
 		const option = (field: string, label: string) =>
-			sim.field('deals', field).options.find((o) => o.name === label)!.id;
+			sim.field('deals', field).options!.find((o) => o.name === label)!.id;
 		expect(request.body.fields).toEqual([
 			{ id: fieldId('deals', 'stage'), value: { id: option('stage', 'Proposal') } },
 			{ id: fieldId('deals', 'amount'), value: 25000.5 },
@@ -162,7 +162,7 @@ describe('creating and updating', () => {
 	it('fetches the object schema once per execution, not per item', async () => {
 		const items = Array.from({ length: 25 }, (_, i) => ({
 			email: `bulk${i}@example.com`,
-			lead_score: i,
+			first_name: `Bulk ${i}`,
 		}));
 		const result = await runKizen(sim, contacts(), items);
 		expect(result.items('Kizen')).toHaveLength(25);
@@ -182,7 +182,6 @@ describe('auto-map and define below', () => {
 				email: 'auto@example.com',
 				first_name: 'Auto',
 				created: '2020-01-01',
-				internal_notes: 'secret',
 				source_system: 'csv',
 			},
 		]);
@@ -300,8 +299,9 @@ describe('options', () => {
 		expect(upsertRequests(sim)[1].body.onupdate_archived_conflict).toBe('overwrite');
 	});
 
-	it('Empty Values: Skip leaves a field alone, Clear sends null', async () => {
-		const ada = { email: 'ada@example.com', first_name: '', lead_score: null };
+	it('Empty Values: Skip leaves a field alone; Clear sends null or "" as the field allows, and refuses otherwise', async () => {
+		// first_name allows only "", birthday allows null (the simulator's allows_nulls / allows_empty).
+		const ada = { email: 'ada@example.com', first_name: '', birthday: null };
 		await runKizen(sim, contacts(), [ada]);
 		await runKizen(sim, contacts({ options: { emptyValues: 'clear' } }), [ada]);
 		const [skip, clear] = upsertRequests(sim);
@@ -310,13 +310,29 @@ describe('options', () => {
 		]);
 		expect(clear.body.fields).toEqual([
 			{ id: fieldId('client_client', 'email'), value: 'ada@example.com' },
-			{ id: fieldId('client_client', 'first_name'), value: null },
-			{ id: fieldId('client_client', 'lead_score'), value: null },
+			{ id: fieldId('client_client', 'first_name'), value: '' },
+			{ id: fieldId('client_client', 'birthday'), value: null },
 		]);
 		const stored = sim
 			.records('client_client')
 			.live.find((r) => r.identifier === 'ada@example.com')!;
-		expect(stored.fields[fieldId('client_client', 'lead_score')]).toBeUndefined();
+		expect(stored.fields[fieldId('client_client', 'birthday')]).toBeUndefined();
+		expect(stored.fields[fieldId('client_client', 'first_name')]).toBeUndefined();
+		// Priority? allows neither: refused before anything is sent.
+		const neither = await runKizen(
+			sim,
+			{
+				object: byName('deals'),
+				lookupValue: 'Acme Renewal',
+				fields: defineBelow({ is_priority: '' }),
+				options: { emptyValues: 'clear' },
+			},
+			[{}],
+		);
+		expect(neither.error?.message).toBe(
+			'Item 0 ("Acme Renewal"): "Priority?" (is_priority) cannot take "": Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
+		);
+		expect(upsertRequests(sim)).toHaveLength(2);
 	});
 
 	it('Multi-Value Fields: Add and Remove send add_values / remove_values', async () => {
@@ -326,13 +342,11 @@ describe('options', () => {
 					fieldId('client_client', 'tags')
 				] ?? []
 			)
-				.map(
-					(id: string) => sim.field('client_client', 'tags').options.find((x) => x.id === id)!.name,
-				)
+				.map((id: string) => sim.tags('client_client', 'tags').find((x) => x.id === id)!.name)
 				.sort();
 		expect(labels()).toEqual(['VIP']);
 		await runKizen(sim, contacts({ options: { multiValueMode: 'add' } }), [
-			{ email: 'ada@example.com', tags: 'Partner, Press' },
+			{ email: 'ada@example.com', tags: 'partner, Press' },
 		]);
 		expect(labels()).toEqual(['Partner', 'Press', 'VIP']);
 		await runKizen(sim, contacts({ options: { multiValueMode: 'remove' } }), [
@@ -353,12 +367,13 @@ describe('options', () => {
 		expect(Object.keys(lean.items('Kizen')[0].fields as object).sort()).toEqual([
 			'email',
 			'first_name',
+			'updated',
 		]);
 		expect(full.items('Kizen')[0].fields).toMatchObject({
 			last_name: 'Lovelace',
-			lead_score: 90,
-			lifecycle_stage: 'Customer',
+			email_status: 'Opted In',
 			tags: ['VIP'],
+			timezone: 'Europe/London',
 		});
 		expect(upsertRequests(sim).map((r) => r.query.return_all_fields)).toEqual([undefined, 'true']);
 	});
@@ -385,7 +400,13 @@ describe('options', () => {
 			annual_revenue: 99.5,
 			industry: 'Software',
 			region: 'North America',
-			owner: sim.employees[0].id,
+			// A team member as Kizen reads it back.
+			owner: {
+				id: sim.employees[0].id,
+				first_name: 'Sam',
+				last_name: 'Seller',
+				email: 'sam.seller@demo.example',
+			},
 			primary_contact: sim
 				.records('client_client')
 				.live.find((r) => r.identifier === 'ada@example.com')!.id,
@@ -404,6 +425,25 @@ describe('options', () => {
 	});
 });
 
+describe('reads', () => {
+	it('shows a multi-value field Kizen summarises (over 100 values) as value_summary, never as null', async () => {
+		const ids = Array.from({ length: 120 }, (_, i) => sim.addTag('deals', 'labels', `L${i}`).id);
+		const result = await runKizen(
+			sim,
+			{
+				object: byName('deals'),
+				lookupValue: 'Acme Renewal',
+				fields: defineBelow({ labels: ids }),
+				options: {},
+			},
+			[{}],
+		);
+		expect(result.items('Kizen')[0].fields).toMatchObject({
+			labels: { value_summary: { count: 120 } },
+		});
+	});
+});
+
 describe('errors', () => {
 	it('a value that cannot be converted fails its item only, naming item, field, value and expected form', async () => {
 		const result = await runKizen(
@@ -411,7 +451,7 @@ describe('errors', () => {
 			contacts(),
 			[
 				{ email: 'ok1@example.com' },
-				{ email: 'bad@example.com', lifecycle_stage: 'Prospect' },
+				{ email: 'bad@example.com', email_status: 'Prospect' },
 				{ email: 'ok2@example.com' },
 			],
 			{ onError: 'continueRegularOutput' },
@@ -419,7 +459,7 @@ describe('errors', () => {
 		const out = result.items('Kizen');
 		expect(out.map((i) => i.action ?? 'error')).toEqual(['created', 'error', 'created']);
 		expect(out[1].error).toBe(
-			'Item 1 ("bad@example.com"): "Lifecycle Stage" (lifecycle_stage) cannot take "Prospect": expected one of the field\'s choices: Lead, Qualified, Customer, Churned',
+			'Item 1 ("bad@example.com"): "Email Status" (email_status) cannot take "Prospect": expected one of the field\'s choices: Opted In, Not Opted In, Unsubscribed From All, Suppression List',
 		);
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(upsertRequests(sim).map((r) => r.body.lookup_value)).toEqual([
@@ -485,7 +525,7 @@ describe('errors', () => {
 		[404, { detail: 'Not found.' }, /Not found in Kizen \(404/],
 		[
 			409,
-			{ detail: 'The record was archived by another request.' },
+			{ detail: 'Conflict.', code: 'conflict' },
 			/conflict with another change to this record \(409/,
 		],
 	])('explains a %s in plain words, with the request ID', async (status, body, message) => {
@@ -495,6 +535,36 @@ describe('errors', () => {
 		const requestId = sim.requests.find((r) => r.path.endsWith('/upsert'))!.requestId;
 		expect(result.error?.description).toContain(`Kizen request ID: ${requestId}`);
 		noSecret(result.error);
+	});
+
+	it('gives a 409 for an archived match the same archived-record explanation as a 400', async () => {
+		// How Kizen answers `prompt` is not documented: a 409 naming the archived record is read as that.
+		sim.addFault({
+			kind: 'status',
+			status: 409,
+			body: { detail: 'An archived record with this email already exists.', code: 'conflict' },
+			match: { path: '/upsert' },
+		});
+		const named = await runKizen(sim, contacts(), [{ email: 'former@example.com' }]);
+		expect(named.error?.message).toMatch(
+			/^Item 0 \("former@example.com"\): Kizen refused the record: an archived record conflicts with it \(409/,
+		);
+		expect(named.error?.description).toMatch(
+			/^An archived record has this identifier\. Choose what should happen under Options → If an Archived Record Matches/,
+		);
+		sim.clearFaults();
+		// A 409 that does not say why: both readings, the archived-record policy among them.
+		sim.addFault({
+			kind: 'status',
+			status: 409,
+			body: { detail: 'Conflict.' },
+			match: { path: '/upsert' },
+		});
+		const bare = await runKizen(sim, contacts(), [{ email: 'former@example.com' }]);
+		expect(bare.error?.message).toMatch(/conflict with another change to this record \(409/);
+		expect(bare.error?.description).toMatch(
+			/run the item again\. If it fails the same way, an archived record holds this identifier\. An archived record has this identifier/,
+		);
 	});
 
 	it('refuses a credential whose Base URL is Kizen’s web app, before any request', async () => {
@@ -520,7 +590,9 @@ describe('errors', () => {
 		const result = await runKizen(sim, contacts({ object: byName('widgets') }), [
 			{ email: 'a@example.com' },
 		]);
-		expect(result.error?.message).toBe('Item 0: Kizen has no object "widgets" that this user can see');
+		expect(result.error?.message).toBe(
+			'Item 0: Kizen has no object "widgets" that this user can see',
+		);
 	});
 
 	it('never puts the API key in outputs or errors', async () => {
@@ -562,10 +634,8 @@ describe('UI methods', () => {
 			object: byName('deals'),
 		});
 		const byApi = Object.fromEntries(fields.map((f) => [f.id, f]));
-		expect(Object.keys(byApi)).not.toEqual(expect.arrayContaining(['record_number']));
 		expect(byApi.record_number).toBeUndefined(); // read-only
 		expect(byApi.created).toBeUndefined(); // read-only
-		expect(byApi.legacy_id).toBeUndefined(); // hidden
 		expect(byApi.stage).toMatchObject({ type: 'options', required: true, displayName: 'Stage' });
 		expect(byApi.stage.options!.map((o) => o.name)).toEqual([
 			'Qualified',
@@ -576,8 +646,185 @@ describe('UI methods', () => {
 		expect(byApi.name).toMatchObject({ required: false });
 		expect(byApi.amount.type).toBe('number');
 		expect(byApi.close_date.type).toBe('dateTime');
-		expect(byApi.products.type).toBe('array');
 		expect(byApi.contacts.type).toBe('array');
 		expect(byApi.company.type).toBe('string');
+		// Multi-choice fields offer their choices; a tag field its tags, from the tag endpoint.
+		expect(byApi.products).toMatchObject({ type: 'options' });
+		expect(byApi.labels.options!.map((o) => o.name)).toEqual(['At Risk', 'Renewal', 'Strategic']);
+		// Hidden fields are writable: offered after the visible ones, marked.
+		expect(byApi.legacy_id).toMatchObject({
+			displayName: 'Legacy ID (hidden in Kizen)',
+			type: 'string',
+		});
+		expect(fields.at(-1)!.id).toBe('legacy_id');
+		expect(sim.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.path)).toEqual([
+			`/api/pipelines/${sim.objects()[2].id}/fields/${fieldId('deals', 'labels')}/tags`,
+		]);
+	});
+
+	it("the field mapper offers Contacts' tags and time zones (label shown, zone ID kept)", async () => {
+		const { fields } = await callMethod<{
+			fields: Array<{ id: string; options?: Array<{ name: string; value: string }> }>;
+		}>(sim, 'resourceMapping', 'getFields', { object: byName('client_client') });
+		const byApi = Object.fromEntries(fields.map((f) => [f.id, f]));
+		expect(byApi.tags.options!.map((o) => o.value)).toEqual([
+			'Newsletter',
+			'Partner',
+			'Press',
+			'VIP',
+		]);
+		expect(byApi.titles.options).toHaveLength(4);
+		expect(byApi.timezone.options).toHaveLength(93);
+		expect(byApi.timezone.options!.find((o) => o.value === 'America/Los_Angeles')!.name).toBe(
+			'America/Los Angeles',
+		);
+		expect(sim.requests.filter((r) => r.path.startsWith('/api/client/fields/')).length).toBe(2);
+	});
+});
+
+it('the field mapper still lists a tag field when its tags cannot be read (typed by name or ID)', async () => {
+	sim.addFault({
+		kind: 'status',
+		status: 403,
+		body: { detail: 'No access.' },
+		match: { path: '/tags' },
+	});
+	const { fields } = await callMethod<{
+		fields: Array<{ id: string; type: string; options?: unknown }>;
+	}>(sim, 'resourceMapping', 'getFields', { object: byName('client_client') });
+	expect(fields.find((f) => f.id === 'tags')).toMatchObject({ type: 'string' });
+	expect(fields.find((f) => f.id === 'tags')!.options).toBeUndefined();
+	expect(fields.find((f) => f.id === 'email_status')!.options).toHaveLength(4);
+});
+
+describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
+	const tagId = (name: string) =>
+		sim.tags('client_client', 'tags').find((t) => t.name === name)!.id;
+
+	it("accepts tag names case-insensitively or IDs, sends IDs, and reads each field's tags once per execution", async () => {
+		const result = await runKizen(sim, contacts(), [
+			{ email: 't1@example.com', tags: 'vip, PARTNER', titles: ['Founder'] },
+			{ email: 't2@example.com', tags: [tagId('Press')] },
+			{ email: 't3@example.com', tags: 'Newsletter' },
+		]);
+		expect(result.error).toBeUndefined();
+		const bodies = upsertRequests(sim).map((r) => r.body.fields);
+		expect(bodies[0][1]).toEqual({
+			id: fieldId('client_client', 'tags'),
+			value: [{ id: tagId('VIP') }, { id: tagId('Partner') }],
+		});
+		expect(bodies[1][1]).toEqual({
+			id: fieldId('client_client', 'tags'),
+			value: [{ id: tagId('Press') }],
+		});
+		expect(result.items('Kizen')[0].fields).toMatchObject({
+			tags: ['VIP', 'Partner'],
+			titles: ['Founder'],
+		});
+		const tagReads = sim.requests.filter((r) => r.path.endsWith('/tags'));
+		expect(tagReads.map((r) => r.path)).toEqual([
+			`/api/client/fields/${fieldId('client_client', 'tags')}/tags`,
+			`/api/client/fields/${fieldId('client_client', 'titles')}/tags`,
+		]);
+		expect(tagReads[0].query).toMatchObject({ ordering: 'name', page: '1' });
+	});
+
+	it('reads no tags when no item gives a tag value', async () => {
+		await runKizen(sim, contacts(), [
+			{ email: 'plain@example.com', first_name: 'Plain', tags: '' },
+		]);
+		expect(sim.requests.filter((r) => r.path.endsWith('/tags'))).toHaveLength(0);
+	});
+
+	it("follows the tag endpoint's pages", async () => {
+		for (let i = 0; i < 150; i++)
+			sim.addTag('client_client', 'tags', `Bulk ${String(i).padStart(3, '0')}`);
+		const result = await runKizen(sim, contacts(), [
+			{ email: 'paged@example.com', tags: 'VIP, bulk 149' },
+		]);
+		expect(result.error).toBeUndefined();
+		expect(sim.requests.filter((r) => r.path.endsWith('/tags')).map((r) => r.query.page)).toEqual([
+			'1',
+			'2',
+		]);
+	});
+
+	it('refuses a tag the field does not have, naming the closest ones, before anything is sent', async () => {
+		const result = await runKizen(sim, contacts(), [{ email: 'typo@example.com', tags: 'VIPP' }]);
+		expect(result.error?.message).toBe(
+			'Item 0 ("typo@example.com"): "Tags" (tags) cannot take "VIPP": expected one of the field\'s tags (a name or ID); there is no tag "VIPP", closest: "VIP", "Press", "Partner". Tags are created in Kizen, not by a write',
+		);
+		expect(upsertRequests(sim)).toHaveLength(0);
+		expect(sim.tags('client_client', 'tags')).toHaveLength(4);
+	});
+
+	it('a failed tag read fails the items that need the tags, each with its own error', async () => {
+		sim.addFault({
+			kind: 'status',
+			status: 403,
+			body: { detail: 'No access.' },
+			match: { path: '/tags' },
+		});
+		const result = await runKizen(
+			sim,
+			contacts(),
+			[
+				{ email: 'a1@example.com', tags: 'VIP' },
+				{ email: 'a2@example.com' },
+				{ email: 'a3@example.com', tags: 'Press' },
+			],
+			{ onError: 'continueRegularOutput' },
+		);
+		const out = result.items('Kizen');
+		expect(out.map((i) => i.action ?? 'error')).toEqual(['error', 'created', 'error']);
+		expect(out[0].error).toMatch(
+			/^Item 0( \("a1@example.com"\))?: Reading the tags of "Tags" \(tags\): The Kizen user lacks permission/,
+		);
+		expect(out[2].error).toMatch(/^Item 2/);
+		expect(sim.requests.filter((r) => r.path.endsWith('/tags'))).toHaveLength(1);
+	});
+});
+
+describe("time zones (the field's option list)", () => {
+	it('matches a zone ID or label case-insensitively and sends the option ID', async () => {
+		await runKizen(sim, contacts(), [
+			{ email: 'tz1@example.com', timezone: 'america/los angeles' },
+			{ email: 'tz2@example.com', timezone: 'US/Central' },
+			{ email: 'tz3@example.com', timezone: 'utc' },
+		]);
+		expect(upsertRequests(sim).map((r) => r.body.fields[1].value)).toEqual([
+			'America/Los_Angeles',
+			'US/Central',
+			'UTC',
+		]);
+	});
+
+	it('refuses a zone outside the list before sending, naming close ones', async () => {
+		const result = await runKizen(sim, contacts(), [
+			{ email: 'tz@example.com', timezone: 'Europe/Tallinn' },
+		]);
+		expect(result.error?.message).toMatch(
+			/^Item 0 \("tz@example.com"\): "Timezone" \(timezone\) cannot take "Europe\/Tallinn": expected one of the field's 93 time zones, e.g\. America\/Chicago; closest: /,
+		);
+		expect(upsertRequests(sim)).toHaveLength(0);
+	});
+});
+
+describe('hidden fields', () => {
+	it('are written like any other field (hidden is a display flag in Kizen)', async () => {
+		const result = await runKizen(
+			sim,
+			{
+				object: byName('deals'),
+				lookupValue: 'Acme Renewal',
+				fields: defineBelow({ legacy_id: 'LEG-1' }),
+				options: {},
+			},
+			[{}],
+		);
+		expect(result.items('Kizen')[0].fields).toMatchObject({ legacy_id: 'LEG-1' });
+		expect(upsertRequests(sim)[0].body.fields).toEqual([
+			{ id: fieldId('deals', 'legacy_id'), value: 'LEG-1' },
+		]);
 	});
 });

@@ -5,6 +5,7 @@
 import { DateTime } from 'luxon';
 
 import type { KizenField } from '../nodes/Kizen/helpers/interfaces';
+import { simplifyRecord } from '../nodes/Kizen/helpers/output';
 import { buildSchema } from '../nodes/Kizen/helpers/schema';
 import { convertValue, describeProblem, toFieldWrites } from '../nodes/Kizen/helpers/values';
 
@@ -167,8 +168,66 @@ describe('choices', () => {
 			{ id: options[1].id },
 		]);
 		expect(sent(tags, 'Sales, EMEA')).toEqual([{ id: options[2].id }]);
-		expect(sent(field('dynamictags', { options }), 'Qualified')).toEqual([{ id: options[1].id }]);
 		expect(refused(tags, 'New Lead, Nope')).toMatch(/New Lead, Qualified/);
+	});
+	it("tags (dynamictags, options null) come from the field's tag list: name case-insensitively or ID", () => {
+		const tagField = field('dynamictags', { options: null });
+		const tagList = [
+			{ id: 'd0000000-0000-4000-8000-000000000001', name: 'VIP' },
+			{ id: 'd0000000-0000-4000-8000-000000000002', name: 'Partner, EMEA' },
+			{ id: 'd0000000-0000-4000-8000-000000000003', name: 'Press' },
+		];
+		const lookups = { tags: new Map([[tagField.id, tagList]]) };
+		const convert = (raw: unknown) => convertValue(tagField, raw, lookups);
+		expect(convert('vip, PRESS')).toEqual({
+			value: [{ id: tagList[0].id }, { id: tagList[2].id }],
+		});
+		expect(convert('Partner, EMEA')).toEqual({ value: [{ id: tagList[1].id }] });
+		expect(convert([tagList[2].id, { name: 'vip' }])).toEqual({
+			value: [{ id: tagList[2].id }, { id: tagList[0].id }],
+		});
+		expect(convert('VPI').problem).toBe(
+			'expected one of the field\'s tags (a name or ID); there is no tag "VPI", closest: "VIP", "Press", "Partner, EMEA". Tags are created in Kizen, not by a write',
+		);
+		// An ID that is not one of the field's tags is refused too (a tag of another field, a typo).
+		expect(convert('d0000000-0000-4000-8000-000000000009').problem).toMatch(/there is no tag/);
+		expect(convertValue(tagField, 'VIP', { tags: new Map([[tagField.id, []]]) }).problem).toMatch(
+			/has no tags in Kizen yet/,
+		);
+		// Without the tags loaded the rule refuses rather than guessing.
+		expect(convertValue(tagField, 'VIP').problem).toMatch(/tags were not loaded/);
+	});
+});
+
+describe("time zones and ratings (the field's option list)", () => {
+	const zones = ['US/Central', 'America/Chicago', 'America/Los_Angeles', 'UTC'].map((id) => ({
+		id,
+		code: id,
+		name: id.replace(/_/g, ' '),
+	}));
+	const timezone = field('timezone', { options: zones });
+	it('match the zone ID or label case-insensitively and send the option ID', () => {
+		expect(sent(timezone, 'America/Los_Angeles')).toBe('America/Los_Angeles');
+		expect(sent(timezone, 'america/los angeles')).toBe('America/Los_Angeles');
+		expect(sent(timezone, ' utc ')).toBe('UTC');
+	});
+	it('refuse a zone outside the list, even a real one, naming close ones', () => {
+		expect(refused(timezone, 'America/New_York')).toMatch(
+			/^expected one of the field's 4 time zones, e\.g\. America\/Chicago; closest: /,
+		);
+		expect(refused(timezone, 3)).toMatch(/time zone/);
+	});
+	it('a time zone field without a list takes any IANA zone', () => {
+		expect(sent(field('timezone'), 'Europe/Tallinn')).toBe('Europe/Tallinn');
+		expect(refused(field('timezone'), 'Mars/Olympus')).toMatch(/IANA/);
+	});
+	it("a rating is one of its options' numbers", () => {
+		const rating = field('rating', {
+			options: ['1', '2', '3', '4', '5'].map((code) => ({ id: `r${code}`, code, name: code })),
+		});
+		expect(sent(rating, '4')).toBe(4);
+		expect(refused(rating, 6)).toBe('expected a rating: 1, 2, 3, 4, 5');
+		expect(refused(rating, 2.5)).toMatch(/whole number/);
 	});
 });
 
@@ -229,6 +288,36 @@ describe('toFieldWrites', () => {
 			],
 		});
 	});
+	it('clears with null where the field allows nulls, "" where it allows only empty, and refuses otherwise', () => {
+		const onlyEmpty = field('text', { name: 'nick', allows_nulls: false, allows_empty: true });
+		const nullable = field('date', { name: 'due', allows_nulls: true, allows_empty: false });
+		const neither = field('yesnomaybe', {
+			name: 'flag',
+			display_name: 'Flag',
+			allows_nulls: false,
+			allows_empty: false,
+			options,
+		});
+		const fields = buildSchema({ id: 'o2', name: 'things', object_name: 'Things' }, [
+			field('text', { name: 'name' }),
+			onlyEmpty,
+			nullable,
+			neither,
+		]);
+		const clear = { ...base, emptyValues: 'clear' as const };
+		expect(toFieldWrites(fields, { nick: '', due: null }, clear)).toEqual({
+			writes: [
+				{ id: onlyEmpty.id, value: '' },
+				{ id: nullable.id, value: null },
+			],
+		});
+		const refusedClear = toFieldWrites(fields, { flag: null }, clear);
+		expect(refusedClear.problem && describeProblem(refusedClear.problem)).toBe(
+			'"Flag" (flag) cannot take null: Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
+		);
+		// Skip never sends anything for them.
+		expect(toFieldWrites(fields, { flag: null }, base)).toEqual({ writes: [] });
+	});
 	it('sends add_values / remove_values for multi-value fields only', () => {
 		const result = toFieldWrites(
 			schema,
@@ -248,7 +337,7 @@ describe('toFieldWrites', () => {
 		);
 		expect(removal).toEqual({ writes: [{ id: tags.id, remove_values: [{ id: options[1].id }] }] });
 	});
-	it('refuses unknown, read-only and hidden keys when defined below, ignores them when auto-mapping', () => {
+	it('refuses unknown and read-only keys when defined below, ignores them when auto-mapping; writes hidden ones', () => {
 		const values = { colour: 'red', created: '2026-01-01', internal: 'x', lead_score: 1 };
 		const refusedUnknown = toFieldWrites(schema, { colour: 'red' }, base);
 		expect(refusedUnknown.problem && describeProblem(refusedUnknown.problem)).toMatch(
@@ -256,10 +345,14 @@ describe('toFieldWrites', () => {
 		);
 		const refusedReadOnly = toFieldWrites(schema, { created: '2026-01-01' }, base);
 		expect(refusedReadOnly.problem && describeProblem(refusedReadOnly.problem)).toMatch(
-			/read-only or hidden/,
+			/this field is read-only in Kizen/,
 		);
+		// A hidden field is written like any other (hidden only hides it in Kizen's UI).
 		expect(toFieldWrites(schema, values, { ...base, ignoreUnknownKeys: true })).toEqual({
-			writes: [{ id: score.id, value: 1 }],
+			writes: [
+				{ id: secret.id, value: 'x' },
+				{ id: score.id, value: 1 },
+			],
 		});
 	});
 	it('names the field, the value and the expected form when a value cannot be converted', () => {
@@ -267,5 +360,50 @@ describe('toFieldWrites', () => {
 		expect(result.problem && describeProblem(result.problem)).toBe(
 			'"Lead Score" (lead_score) cannot take "abc": expected a whole number, e.g. 42',
 		);
+	});
+});
+
+describe('reads (Simplified output)', () => {
+	const money = field('money', { name: 'amount' });
+	const decimal = field('decimal', { name: 'share' });
+	const owner = field('team_selector', { name: 'owner' });
+	const schema = buildSchema({ id: 'o3', name: 'deals', object_name: 'Deals' }, [
+		money,
+		decimal,
+		owner,
+	]);
+	const read = (values: Record<string, unknown>) =>
+		simplifyRecord(schema, {
+			id: 'r1',
+			fields: Object.fromEntries(
+				[money, decimal, owner]
+					.filter((f) => f.name in values)
+					.map((f) => [f.id, { id: f.id, name: f.name, value: values[f.name] }]),
+			),
+		}).fields;
+	it('gives decimals and money amounts as numbers, whether Kizen sends numbers or strings', () => {
+		expect(read({ amount: { currency: 'USD', symbol: '$', amount: 320.81 }, share: 5.0 })).toEqual({
+			amount: 320.81,
+			share: 5,
+		});
+		expect(
+			read({ amount: { currency: 'USD', symbol: '$', amount: '320.81' }, share: '12.50' }),
+		).toEqual({
+			amount: 320.81,
+			share: 12.5,
+		});
+	});
+	it('gives a team member as the person Kizen reads back, or {id} for a bare ID', () => {
+		const person = {
+			id: RECORD,
+			deleted: false,
+			first_name: 'Alex',
+			last_name: 'Example',
+			email: 'alex@example.com',
+		};
+		expect(read({ owner: person })).toEqual({
+			owner: { id: RECORD, first_name: 'Alex', last_name: 'Example', email: 'alex@example.com' },
+		});
+		expect(read({ owner: RECORD })).toEqual({ owner: { id: RECORD } });
 	});
 });

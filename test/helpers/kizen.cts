@@ -22,8 +22,11 @@ const {
 const {
 	assertValid,
 }: typeof import('../fixtures/openapi-schemas.cjs') = require('../fixtures/openapi-schemas.cjs');
+const {
+	assertRecordedSearch,
+}: typeof import('../fixtures/recorded-search.cjs') = require('../fixtures/recorded-search.cjs');
 
-export { engine, startSimulator, assertValid };
+export { engine, startSimulator, assertValid, assertRecordedSearch };
 export type { Simulator };
 
 export const KIZEN_TYPE = 'n8n-nodes-kizen.kizen';
@@ -91,10 +94,12 @@ export async function runKizen(
 /** Calls one of the node's UI methods (list search, resource mapper) as the editor would. */
 export async function callMethod<T>(
 	sim: Simulator,
-	kind: 'listSearch' | 'resourceMapping',
+	kind: 'listSearch' | 'resourceMapping' | 'loadOptions',
 	method: string,
 	parameters: INodeParameters,
 	args: unknown[] = [],
+	/** The asking parameter's path, e.g. 'parameters.filters.conditions[0].condition'. */
+	path?: string,
 ): Promise<T> {
 	return await engine.runNodeMethod<T>({
 		nodeType: new Kizen(),
@@ -104,7 +109,15 @@ export async function callMethod<T>(
 		kind,
 		method,
 		args,
+		path,
 	});
+}
+
+/** The search requests the simulator received, each checked against Kizen's recorded search payloads. */
+export function searchRequests(sim: Simulator) {
+	const requests = sim.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/search'));
+	for (const request of requests) assertRecordedSearch(request.body);
+	return requests;
 }
 
 /** The upsert requests the simulator received, each checked against the seed's request schema. */

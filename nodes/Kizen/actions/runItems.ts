@@ -7,7 +7,7 @@
  *  2. send: the prepared items go to Kizen with bounded concurrency; output in input order with
  *     `pairedItem`. Stopping on error starts no new request after a failure, lets those in flight
  *     finish, and says how many items were written.
- * One Kizen client and one schema cache serve the whole execution. Whatever fails, each input item
+ * One Kizen client, one schema cache and one tag cache serve the whole execution. Whatever fails, each input item
  * ends as its output, its own error item (Continue), or counted in the error that stops the node.
  */
 import type {
@@ -21,12 +21,17 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { itemPrefix } from '../helpers/errors';
 import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
+import { TagCache } from '../helpers/tags';
 import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
 import { checkChoices } from './checkChoices';
 
 export interface ItemContext {
 	client: KizenClient;
 	schema: ObjectSchema;
+	/** The execution's schema cache (for the object's built-in fields, read only when a filter needs them). */
+	schemas: SchemaCache;
+	/** The execution's tag cache: a field's tags are read once, when a value or filter needs them. */
+	tags: TagCache;
 }
 
 /** Sends one prepared item and returns its output item(s). */
@@ -72,6 +77,7 @@ export async function runItems(
 		);
 	}
 	const schemas = new SchemaCache(this, client);
+	const tags = new TagCache(this, client);
 	const output: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 
 	// Phase 1: prepare every item.
@@ -83,7 +89,7 @@ export async function runItems(
 			checkChoices.call(this, itemIndex, properties);
 			const object = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
 			const schema = await schemas.get(String(object ?? ''), itemIndex);
-			sends[itemIndex] = await prepare(itemIndex, { client, schema });
+			sends[itemIndex] = await prepare(itemIndex, { client, schema, schemas, tags });
 		} catch (caught) {
 			const error = asItemError.call(this, caught, itemIndex);
 			if (!continueOnFail) throw withProgress(error, [], items.length, rerun);

@@ -27,6 +27,8 @@ export interface ErrorContext {
 	archivedHint?: string;
 	/** What the request was for, when it was not the item's own write (e.g. reading the object). */
 	during?: string;
+	/** What a 400 refused, in its message: "the record" unless said otherwise ("the search"). */
+	refused?: string;
 }
 
 /** The archived-record hint of the operations that can create (Create or Update, Create). */
@@ -165,12 +167,20 @@ function describe(
 				hint: 'The record or object does not exist, or the API user cannot see it (an archived record is not found either).',
 			};
 		case 409:
+			// Kizen's answer to an archived match under `prompt` is not documented (KIZEN-API.md): a
+			// 409 gets the same explanation as a 400 when it names the archived record, and otherwise
+			// both readings, since a concurrent archive or write also answers 409.
+			if (archived && context.archivedHint) {
+				return {
+					message: `Kizen refused the record: an archived record conflicts with it (409${detail ? `: ${detail}` : ''})`,
+					hint: context.archivedHint,
+				};
+			}
 			return {
 				message: `Kizen reported a conflict with another change to this record (409${detail ? `: ${detail}` : ''})`,
-				hint:
-					archived && context.archivedHint
-						? context.archivedHint
-						: 'Another process archived or changed the record at the same moment. Run the item again.',
+				hint: context.archivedHint
+					? `Another process archived or changed the record at the same moment: run the item again. If it fails the same way, an archived record holds this identifier. ${context.archivedHint}`
+					: 'Another process archived or changed the record at the same moment. Run the item again.',
 			};
 		case 429:
 			return {
@@ -236,7 +246,7 @@ function describeValidation(
 		if (messages.length) parts.push(`${key}: ${messages.join(' ')}`);
 	}
 	return {
-		message: `Kizen rejected the record: ${parts.join('; ') || 'no reason given'}`,
+		message: `Kizen rejected ${context.refused ?? 'the record'}: ${parts.join('; ') || 'no reason given'}`,
 		hint:
 			archived && context.archivedHint
 				? context.archivedHint

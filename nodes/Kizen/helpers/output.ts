@@ -1,7 +1,10 @@
 /**
  * Output shapes. Raw is Kizen's response as it came. Simplified is what most workflows want next:
- * `{id, action, object, fields: {apiName: plainValue}}`, with option labels instead of option
- * objects, related record ids instead of `{id, name}`, and numbers instead of money/decimal strings.
+ * `{id, action, object, fields: {apiName: plainValue}}`, with option and tag labels instead of
+ * option objects, related record ids instead of `{id, name}`, numbers for money and decimals
+ * (Kizen sends them as numbers or as strings, sources differ), team members as the person Kizen
+ * sends `{id, first_name, last_name, email}`, and a field Kizen summarised (more than 100 values)
+ * as `{value_summary: {count}}`, never as a silent null.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -14,6 +17,7 @@ interface ReadFieldValue {
 	id?: string;
 	name?: string;
 	value?: unknown;
+	value_summary?: { count?: number };
 }
 
 export function simplifyRecord(schema: ObjectSchema, body: IDataObject): IDataObject {
@@ -22,7 +26,9 @@ export function simplifyRecord(schema: ObjectSchema, body: IDataObject): IDataOb
 	for (const [fieldId, entry] of Object.entries(entries)) {
 		const field = schema.byId.get(entry?.id ?? fieldId);
 		const apiName = field?.name ?? entry?.name ?? fieldId;
-		fields[apiName] = field ? plainValue(field, entry?.value) : (entry?.value as IDataObject);
+		if (entry?.value_summary && !('value' in entry))
+			fields[apiName] = { value_summary: entry.value_summary };
+		else fields[apiName] = field ? plainValue(field, entry?.value) : (entry?.value as IDataObject);
 	}
 	const simplified: IDataObject = { id: body.id };
 	if (body.action !== undefined) simplified.action = body.action;
@@ -39,7 +45,7 @@ function plainValue(field: KizenField, value: unknown): IDataObject[keyof IDataO
 	if (type === 'relationship') {
 		return isRelationshipMany(field) ? asList(value).map(idOf) : idOf(value);
 	}
-	if (type === 'team_selector') return idOf(value);
+	if (type === 'team_selector') return teamMember(value);
 	if (type === 'money') return toNumber((value as IDataObject).amount ?? value);
 	if (type === 'decimal' || type === 'integer' || type === 'rating') return toNumber(value);
 	return value as IDataObject[keyof IDataObject];
@@ -55,13 +61,22 @@ function labelOf(value: unknown): string {
 		: String(value);
 }
 
+/** A team member as Kizen reads it back; a bare employee ID (as written) becomes `{id}`. */
+function teamMember(value: unknown): IDataObject {
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		const { id, first_name, last_name, email } = value as IDataObject;
+		return { id, first_name, last_name, email };
+	}
+	return { id: String(value) };
+}
+
 function idOf(value: unknown): string {
 	return value && typeof value === 'object'
 		? String((value as IDataObject).id ?? '')
 		: String(value);
 }
 
-/** Kizen sends decimals and money amounts as strings ("12.50"); n8n users want numbers. */
+/** Decimals and money amounts come as numbers (recorded) or strings (app-engine docs): numbers out. */
 function toNumber(value: unknown): number | string {
 	const number = typeof value === 'number' ? value : Number(value);
 	return Number.isFinite(number) ? number : String(value);

@@ -22,6 +22,7 @@ type SchemaFailure = (itemIndex?: number) => NodeApiError | NodeOperationError;
 
 export class SchemaCache {
 	private readonly loads = new Map<string, Promise<ObjectSchema | SchemaFailure>>();
+	private readonly builtInLoads = new Map<string, Promise<Set<string> | SchemaFailure>>();
 
 	constructor(
 		private readonly ctx: KizenContext,
@@ -46,6 +47,54 @@ export class SchemaCache {
 		const result = await load;
 		if (typeof result === 'function') throw result(itemIndex);
 		return result;
+	}
+
+	/**
+	 * The IDs of the object's built-in fields (name, email, created, updated, owner, stage, ...),
+	 * which search filters name differently from custom ones. `/fields` need not say which is which
+	 * (KIZEN-API.md), so unless every field there carries `is_default`, this reads
+	 * `/fields/settings-search`, the field list Kizen's own filter builder reads and the one that
+	 * documents `is_default` (kizen/builder-cli src/kizen_builder/api/schema.py): one request per
+	 * object and execution, only when a filter needs it.
+	 */
+	async builtInFieldIds(schema: ObjectSchema, itemIndex?: number): Promise<Set<string>> {
+		if (schema.fields.every((field) => typeof field.is_default === 'boolean')) {
+			return new Set(schema.fields.filter((field) => field.is_default).map((field) => field.id));
+		}
+		let load = this.builtInLoads.get(schema.object.id);
+		if (!load) {
+			load = this.loadBuiltIn(schema);
+			this.builtInLoads.set(schema.object.id, load);
+		}
+		const result = await load;
+		if (typeof result === 'function') throw result(itemIndex);
+		return result;
+	}
+
+	private async loadBuiltIn(schema: ObjectSchema): Promise<Set<string> | SchemaFailure> {
+		const response = await this.client.request({
+			method: 'GET',
+			path: `/api/custom-objects/${encodeURIComponent(schema.object.id)}/fields/settings-search`,
+			idempotent: true,
+			expect: 'list',
+		});
+		if (!isSuccess(response)) return this.failure(response, schema.object.name);
+		const marked = (response.body as KizenField[]).filter(
+			(field) => typeof field?.id === 'string' && typeof field.is_default === 'boolean',
+		);
+		if (!marked.length) {
+			const node = this.ctx.getNode();
+			return (itemIndex) =>
+				new NodeOperationError(
+					node,
+					`${itemPrefix({ itemIndex })}Kizen did not say which fields of "${schema.object.name}" are built-in, so no filter can be built`,
+					{
+						description: `Its settings-search field list came without "is_default". Kizen request ID: ${response.requestId ?? 'none'}`,
+						itemIndex,
+					},
+				);
+		}
+		return new Set(marked.filter((field) => field.is_default).map((field) => field.id));
 	}
 
 	private async load(identifier: string): Promise<ObjectSchema | SchemaFailure> {
@@ -102,7 +151,10 @@ export function buildSchema(object: KizenObject, fields: KizenField[]): ObjectSc
 	};
 }
 
-/** Fields a user may write: not read-only, not hidden. */
+/**
+ * Fields a user may write: every field that is not read-only. `is_hidden` only hides a field by
+ * default in Kizen's UI (KIZEN-API.md); the probe checks that a hidden field takes a write.
+ */
 export function isWritable(field: KizenField): boolean {
-	return !field.is_read_only && !field.is_hidden;
+	return !field.is_read_only;
 }

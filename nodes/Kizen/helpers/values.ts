@@ -6,8 +6,15 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FieldWrite, KizenField, KizenFieldOption, ObjectSchema } from './interfaces';
+import type {
+	FieldWrite,
+	KizenField,
+	KizenFieldOption,
+	KizenTag,
+	ObjectSchema,
+} from './interfaces';
 import { isWritable } from './schema';
+import { closestNames, findTag } from './tags';
 
 export type Conversion = { value: unknown; problem?: undefined } | { problem: string };
 
@@ -23,6 +30,21 @@ export const SINGLE_CHOICE_TYPES = new Set([
 	'yesnomaybe',
 ]);
 export const MULTI_CHOICE_TYPES = new Set(['checkboxes', 'dynamictags']);
+
+/**
+ * How one element of a multi-choice value (checkboxes, dynamictags) is written. Kizen's own sources
+ * disagree (KIZEN-API.md): its CLI writes `[{"id": uuid}]`, the app-engine table and its sample
+ * plugins bare `["uuid"]`. The CLI's form is the one live-tested for single choices (`{"id"}`), so
+ * it is the choice here; `npm run probe -- --write` reports which forms a tenant accepts, and a
+ * finding changes this one line to 'bare'.
+ */
+const MULTI_CHOICE_ELEMENT: 'object' | 'bare' = 'object';
+
+/** Data the value rules need from Kizen beyond the field itself, loaded before converting. */
+export interface ValueLookups {
+	/** Tags of dynamictags fields by field ID (TagCache.forFields). */
+	tags?: Map<string, KizenTag[]>;
+}
 const TEXT_MAX_LENGTH = 255;
 /** Kizen's integers are 4-byte (KIZEN-API.md); out of range it may answer 500, so refuse here. */
 const INTEGER_MIN = -2_147_483_648;
@@ -68,15 +90,23 @@ export function isEmptyValue(value: unknown): boolean {
 }
 
 /** Converts one non-empty value for `field`. */
-export function convertValue(field: KizenField, raw: unknown): Conversion {
+export function convertValue(
+	field: KizenField,
+	raw: unknown,
+	lookups: ValueLookups = {},
+): Conversion {
 	const type = field.field_type;
 	if (SINGLE_CHOICE_TYPES.has(type)) return toChoice(field, raw);
-	if (MULTI_CHOICE_TYPES.has(type)) {
+	if (type === 'checkboxes') {
 		// A label that itself contains a comma ("Sales, EMEA") is one choice, not two.
-		if (typeof raw === 'string' && findOption(field.options ?? [], raw.trim())) {
-			return each([raw], (part) => toChoice(field, part));
-		}
-		return each(raw, (part) => toChoice(field, part));
+		const whole = typeof raw === 'string' && findOption(field.options ?? [], raw.trim());
+		return each(whole ? [raw] : raw, (part) => multiChoice(toChoice(field, part)));
+	}
+	if (type === 'dynamictags') {
+		const tags = lookups.tags?.get(field.id);
+		if (!tags) return { problem: 'the field’s tags were not loaded from Kizen' };
+		const whole = typeof raw === 'string' && findTag(tags, raw.trim());
+		return each(whole ? [raw] : raw, (part) => multiChoice(toTag(tags, part)));
 	}
 	switch (type) {
 		case 'text':
@@ -93,10 +123,11 @@ export function convertValue(field: KizenField, raw: unknown): Conversion {
 		case 'phonenumber':
 			return toPhone(raw);
 		case 'timezone':
-			return toTimezone(raw);
+			return toTimezone(field, raw);
 		case 'integer':
-		case 'rating':
 			return toNumber(raw, true);
+		case 'rating':
+			return toRating(field, raw);
 		case 'decimal':
 		case 'money':
 			return toNumber(raw, false);
@@ -118,40 +149,12 @@ export function convertValue(field: KizenField, raw: unknown): Conversion {
 	}
 }
 
-/**
- * A search filter's value: the same conversion as a write, but options compare by their ID and a
- * list is a set of alternatives. Text stays text (a filter may hold a fragment, e.g. "Contains").
- */
-export function toFilterValue(field: KizenField, raw: unknown): Conversion {
-	const type = field.field_type;
-	const typed =
-		SINGLE_CHOICE_TYPES.has(type) ||
-		MULTI_CHOICE_TYPES.has(type) ||
-		[
-			'integer',
-			'rating',
-			'decimal',
-			'money',
-			'checkbox',
-			'date',
-			'datetime',
-			'relationship',
-		].includes(type);
-	if (!typed) return { value: raw === undefined || raw === null ? '' : String(raw) };
-	const converted = convertValue(field, raw);
-	if (converted.problem !== undefined) return converted;
-	const idOf = (value: unknown) =>
-		value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject).id : value;
-	return {
-		value: Array.isArray(converted.value) ? converted.value.map(idOf) : idOf(converted.value),
-	};
-}
-
 export interface FieldWriteOptions {
 	emptyValues: EmptyValues;
 	multiValueMode: MultiValueMode;
 	/** Auto-map: input keys that are not writable fields are ignored rather than refused. */
 	ignoreUnknownKeys: boolean;
+	lookups?: ValueLookups;
 }
 
 /** A value the user gave that cannot be sent; the operation reports it for the item. */
@@ -183,18 +186,21 @@ export function toFieldWrites(
 		if (!field || !isWritable(field)) {
 			if (options.ignoreUnknownKeys) continue;
 			const problem = field
-				? 'this field is read-only or hidden in Kizen and cannot be written'
+				? 'this field is read-only in Kizen and cannot be written'
 				: `the object "${schema.object.name}" has no such field. Refresh the field list (Fields → ⋯ → Refresh Field List)`;
 			return { problem: { field, key, value: raw, problem } };
 		}
 		if (isEmptyValue(raw)) {
 			// Clearing the record's identifier would orphan it; Kizen refuses it anyway.
 			if (options.emptyValues === 'clear' && field.name !== schema.identifierFieldName) {
-				writes.push({ id: field.id, value: null });
+				const cleared = clearValue(field);
+				if (cleared.problem !== undefined)
+					return { problem: { field, key, value: raw, problem: cleared.problem } };
+				writes.push({ id: field.id, value: cleared.value as null | string });
 			}
 			continue;
 		}
-		const converted = convertValue(field, raw);
+		const converted = convertValue(field, raw, options.lookups);
 		if (converted.problem !== undefined) {
 			return { problem: { field, key, value: raw, problem: converted.problem } };
 		}
@@ -205,6 +211,21 @@ export function toFieldWrites(
 		writes.push({ id: field.id, [valueKey]: converted.value } as FieldWrite);
 	}
 	return { writes };
+}
+
+/**
+ * What empties `field` (Empty Values → Clear): `null` where the field allows nulls, `""` where it
+ * allows only empty, nothing where it allows neither (KIZEN-API.md: fields carry `allows_nulls` /
+ * `allows_empty`; do not send null to a field that allows neither). A field whose definition
+ * leaves `allows_nulls` out is sent null [I], the API's documented way to clear.
+ */
+function clearValue(field: KizenField): Conversion {
+	if (field.allows_nulls !== false) return { value: null };
+	if (field.allows_empty === true) return { value: '' };
+	return {
+		problem:
+			'Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
+	};
 }
 
 /** The text of a problem: `"Lead Score" cannot take "abc": expected a whole number, e.g. 42`. */
@@ -276,16 +297,46 @@ function toPhone(raw: unknown): Conversion {
 			};
 }
 
-function toTimezone(raw: unknown): Conversion {
-	if (typeof raw !== 'string' || !raw.trim()) {
-		return { problem: 'expected an IANA time zone name, e.g. America/Chicago' };
+/**
+ * A time zone: one of the field's options (Kizen's recorded Contacts field has 93, id = the IANA
+ * name, e.g. `America/Los_Angeles`, name = its label, `America/Los Angeles`), matched by id or
+ * label, case-insensitively, and sent as the option's id. A zone outside the list is refused
+ * [I: Kizen may refuse it]. A field without a list takes any IANA zone.
+ */
+function toTimezone(field: KizenField, raw: unknown): Conversion {
+	const expected = 'expected a time zone, e.g. America/Chicago';
+	if (typeof raw !== 'string' || !raw.trim()) return { problem: expected };
+	const wanted = raw.trim();
+	const options = field.options ?? [];
+	if (!options.length) {
+		try {
+			new Intl.DateTimeFormat('en-US', { timeZone: wanted });
+			return { value: wanted };
+		} catch {
+			return { problem: `${expected} (an IANA time zone name)` };
+		}
 	}
-	try {
-		new Intl.DateTimeFormat('en-US', { timeZone: raw.trim() });
-		return { value: raw.trim() };
-	} catch {
-		return { problem: 'expected an IANA time zone name, e.g. America/Chicago' };
-	}
+	const option = findOption(options, wanted);
+	if (option) return { value: option.id };
+	const closest = closestNames(
+		options.map((o) => o.id),
+		wanted,
+	);
+	return {
+		problem: `expected one of the field's ${options.length} time zones, e.g. America/Chicago; closest: ${closest.join(', ')}`,
+	};
+}
+
+/** A rating: a whole number that is one of the field's options (codes "1".."5" in Kizen's fixtures). */
+function toRating(field: KizenField, raw: unknown): Conversion {
+	const converted = toNumber(raw, true);
+	const codes = (field.options ?? [])
+		.map((option) => option.code ?? '')
+		.filter((code) => /^\d+$/.test(code));
+	if (converted.problem !== undefined || !codes.length) return converted;
+	return codes.includes(String(converted.value))
+		? converted
+		: { problem: `expected a rating: ${codes.join(', ')}` };
 }
 
 function toNumber(raw: unknown, integer: boolean): Conversion {
@@ -460,7 +511,40 @@ function toChoice(field: KizenField, raw: unknown): Conversion {
 	return { problem: `expected one of the field's choices: ${valid || '(none defined in Kizen)'}` };
 }
 
-function findOption(options: KizenFieldOption[], wanted: string): KizenFieldOption | undefined {
+/** One multi-choice element in the form MULTI_CHOICE_ELEMENT says. */
+function multiChoice(choice: Conversion): Conversion {
+	if (choice.problem !== undefined || MULTI_CHOICE_ELEMENT === 'object') return choice;
+	return { value: (choice.value as IDataObject).id };
+}
+
+/**
+ * A tag by name (case-insensitive) or ID → `{id}`. Tags are not created by a write [I: undocumented],
+ * so a name the field does not have is refused, naming the closest ones.
+ */
+function toTag(tags: KizenTag[], raw: unknown): Conversion {
+	let wanted: string | undefined;
+	if (typeof raw === 'string' || typeof raw === 'number') wanted = String(raw).trim();
+	else if (raw && typeof raw === 'object' && !Array.isArray(raw)) {
+		const { id, name } = raw as IDataObject;
+		wanted = [id, name].find((part) => typeof part === 'string') as string | undefined;
+	}
+	const tag = wanted ? findTag(tags, wanted) : undefined;
+	if (tag) return { value: { id: tag.id } };
+	if (!tags.length)
+		return { problem: 'the field has no tags in Kizen yet: create the tag in Kizen first' };
+	const closest = closestNames(
+		tags.map((t) => t.name),
+		wanted ?? '',
+	);
+	return {
+		problem: `expected one of the field's tags (a name or ID); there is no tag ${JSON.stringify(wanted ?? raw)}, closest: ${closest.map((n) => JSON.stringify(n)).join(', ')}. Tags are created in Kizen, not by a write`,
+	};
+}
+
+export function findOption(
+	options: KizenFieldOption[],
+	wanted: string,
+): KizenFieldOption | undefined {
 	const lower = wanted.toLowerCase();
 	return (
 		options.find((option) => option.id === wanted) ??
@@ -482,16 +566,21 @@ function toRecordRef(raw: unknown): Conversion {
 	return id.problem !== undefined ? id : { value: { id: id.value } };
 }
 
-/** A list rule: an array, or a comma-separated string, converted element by element. */
+/** The elements of a list value: an array, or a comma-separated string. */
+export function listParts(raw: unknown): unknown[] {
+	if (Array.isArray(raw)) return raw;
+	if (typeof raw === 'string') {
+		return raw
+			.split(',')
+			.map((part) => part.trim())
+			.filter(Boolean);
+	}
+	return [raw];
+}
+
+/** A list rule: each element of `listParts(raw)` converted. */
 function each(raw: unknown, rule: (part: unknown) => Conversion): Conversion {
-	const parts = Array.isArray(raw)
-		? raw
-		: typeof raw === 'string'
-			? raw
-					.split(',')
-					.map((part) => part.trim())
-					.filter(Boolean)
-			: [raw];
+	const parts = listParts(raw);
 	const values: unknown[] = [];
 	for (const part of parts) {
 		const converted = rule(part);

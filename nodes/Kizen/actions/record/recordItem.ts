@@ -8,12 +8,14 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { ErrorContext } from '../../helpers/errors';
 import { isSuccess, itemPrefix, kizenApiError } from '../../helpers/errors';
-import type { FieldWrite, ObjectSchema } from '../../helpers/interfaces';
+import type { FieldWrite, KizenField, ObjectSchema } from '../../helpers/interfaces';
+import { isWritable } from '../../helpers/schema';
 import type { OutputShape } from '../../helpers/output';
 import { simplifyRecord } from '../../helpers/output';
 import type { EmptyValues, MultiValueMode } from '../../helpers/values';
-import { describeProblem, toFieldWrites } from '../../helpers/values';
+import { describeProblem, isEmptyValue, toFieldWrites } from '../../helpers/values';
 import type { KizenClient, KizenRequest } from '../../transport';
+import type { ItemContext } from '../runItems';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -69,25 +71,34 @@ export async function requestOrThrow(
 /**
  * The `fields` array for the item, from the Fields mapper. The mapper is read whole: n8n's
  * per-field type check would refuse option labels and date strings that the value-conversion
- * module accepts and explains better.
+ * module accepts and explains better. Tags of the tag fields given a value are loaded first
+ * (once per execution and field), so a tag name can become its ID.
  */
-export function fieldWritesFor(
+export async function fieldWritesFor(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 	itemIndex: number,
-	schema: ObjectSchema,
+	{ schema, tags }: ItemContext,
 	options: WriteOptions,
 	context: ErrorContext,
-): FieldWrite[] {
+): Promise<FieldWrite[]> {
 	const mapper = this.getNodeParameter('fields', itemIndex, {}) as {
 		mappingMode?: string;
 		value?: IDataObject | null;
 	};
 	const autoMap = mapper.mappingMode === 'autoMapInputData';
-	const converted = toFieldWrites(schema, autoMap ? items[itemIndex].json : (mapper.value ?? {}), {
+	const values = autoMap ? items[itemIndex].json : (mapper.value ?? {});
+	const tagFields = Object.entries(values)
+		.filter(([, raw]) => !isEmptyValue(raw))
+		.map(([key]) => schema.byApiName.get(key) ?? schema.byId.get(key))
+		.filter(
+			(field): field is KizenField => field?.field_type === 'dynamictags' && isWritable(field),
+		);
+	const converted = toFieldWrites(schema, values, {
 		emptyValues: options.emptyValues ?? 'skip',
 		multiValueMode: options.multiValueMode ?? 'replace',
 		ignoreUnknownKeys: autoMap,
+		lookups: { tags: await tags.forFields(schema, tagFields, itemIndex) },
 	});
 	if (converted.problem) {
 		throw new NodeOperationError(

@@ -10,9 +10,10 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import type { ObjectSchema } from '../../helpers/interfaces';
+import { buildFilter, searchBody } from '../../helpers/filters';
+import type { KizenField, ObjectSchema } from '../../helpers/interfaces';
 import type { OutputShape } from '../../helpers/output';
-import { describeProblem, toFilterValue } from '../../helpers/values';
+import { describeProblem } from '../../helpers/values';
 import type { KizenClient } from '../../transport';
 import {
 	objectLocator,
@@ -21,25 +22,14 @@ import {
 	transportOptions,
 	optionsCollection,
 } from '../common.descriptions';
+import type { ItemContext } from '../runItems';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './recordItem';
-import { fieldSelection, recordOutput, recordsPath, requestOrThrow } from './recordItem';
+import { recordOutput, recordsPath, requestOrThrow } from './recordItem';
 
 const MAX_PAGE_SIZE = 1000;
-const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty'];
-/** UI condition → Kizen's operator (a parameter value starting with "=" would be an n8n expression). */
-const OPERATORS: Record<string, string> = {
-	equals: '=',
-	not_equals: '!=',
-	gt: '>',
-	gte: '>=',
-	lt: '<',
-	lte: '<=',
-	contains: 'contains',
-	starts_with: 'starts_with',
-	is_empty: 'is_empty',
-	is_not_empty: 'is_not_empty',
-};
+/** Conditions without a value: the Value box is hidden for them. */
+const VALUELESS = ['is_empty', 'is_not_empty', 'is_checked', 'is_not_checked'];
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -69,30 +59,26 @@ const properties: INodeProperties[] = [
 							'The field to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
-						displayName: 'Condition',
+						displayName: 'Condition Name or ID',
 						name: 'condition',
 						type: 'options',
-						default: 'equals',
-						options: [
-							{ name: 'Contains', value: 'contains' },
-							{ name: 'Equals', value: 'equals' },
-							{ name: 'Greater Than', value: 'gt' },
-							{ name: 'Greater Than or Equal', value: 'gte' },
-							{ name: 'Is Empty', value: 'is_empty' },
-							{ name: 'Is Not Empty', value: 'is_not_empty' },
-							{ name: 'Less Than', value: 'lt' },
-							{ name: 'Less Than or Equal', value: 'lte' },
-							{ name: 'Not Equals', value: 'not_equals' },
-							{ name: 'Starts With', value: 'starts_with' },
-						],
+						typeOptions: {
+							loadOptionsMethod: 'getFilterConditions',
+							// `&field`: the sibling Field of the same filter (n8n's relative path).
+							loadOptionsDependsOn: ['&field', 'object.value'],
+						},
+						default: '',
+						description:
+							'What to test. The list offers what Kizen accepts for the chosen field’s type (choose the field first). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 					},
 					{
 						displayName: 'Value',
 						name: 'value',
 						type: 'string',
 						default: '',
+						displayOptions: { hide: { condition: VALUELESS } },
 						description:
-							'The value to compare with, in the same forms Create or Update accepts (an option’s label, a date, a number)',
+							'The value to compare with, in the forms Create or Update accepts: an option’s label or ID, a tag’s name or ID, a number, a date. For Any Of / None Of / Has, a list or comma-separated values; for Between, "from, to".',
 					},
 				],
 			},
@@ -183,19 +169,16 @@ export async function execute(
 	return await runItems.call(this, items, {
 		properties,
 		rerun: 'read',
-		prepare: async (itemIndex, { client, schema }) => {
+		prepare: async (itemIndex, item) => {
+			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
 			const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
-			const body: IDataObject = {
-				query: conditions.length
-					? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }]
-					: [],
-				and: this.getNodeParameter('combine', itemIndex, 'and') === 'and',
-			};
-			const selection = fieldSelection(schema, options);
-			if (typeof selection.field_names === 'string')
-				body.field_names = selection.field_names.split(',');
-			const qs: IDataObject = { ...(selection.all_fields ? selection : {}) };
+			const combine = this.getNodeParameter('combine', itemIndex, 'and') as 'and' | 'or';
+			const body = searchBody(await filtersFor.call(this, item, conditions, itemIndex), combine);
+			const fieldNames = chosenFieldNames.call(this, schema, options, itemIndex);
+			// Without field_names Kizen returns every field (confirmed live by Kizen's CLI).
+			if (fieldNames) body.field_names = fieldNames;
+			const qs: IDataObject = {};
 			const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
 			if (searchText) qs.search = searchText;
 			if (options.sortBy)
@@ -207,6 +190,93 @@ export async function execute(
 			};
 		},
 	});
+}
+
+/**
+ * Fields to Return as the body's `field_names`, with the record's name or email first; undefined
+ * for every field. Kizen silently drops a name it does not know (recorded by Kizen's CLI), so an
+ * unknown name fails the item here instead of quietly returning less.
+ */
+function chosenFieldNames(
+	this: IExecuteFunctions,
+	schema: ObjectSchema,
+	options: SearchOptions,
+	itemIndex: number,
+): string[] | undefined {
+	if (options.returnAllFields) return undefined;
+	const names = Array.isArray(options.fieldNames)
+		? options.fieldNames.map(String)
+		: String(options.fieldNames ?? '').split(',');
+	const chosen = names.map((name) => name.trim()).filter(Boolean);
+	const unknown = chosen.filter((name) => !schema.byApiName.has(name));
+	if (unknown.length) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
+			{
+				description:
+					'Choose the fields from the list (Options → Fields to Return), by their API names. Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
+		);
+	}
+	if (!chosen.length) return undefined;
+	return [...new Set([schema.identifierFieldName, ...chosen])];
+}
+
+/**
+ * The item's filters in Kizen's recorded shapes (helpers/filters.ts). The object's built-in field
+ * list and the tags of tag fields are read first, once per execution, only when a filter needs them.
+ */
+async function filtersFor(
+	this: IExecuteFunctions,
+	{ schema, schemas, tags }: ItemContext,
+	conditions: Condition[],
+	itemIndex: number,
+): Promise<IDataObject[]> {
+	if (!conditions.length) return [];
+	const fields = conditions.map((condition) =>
+		filterField.call(this, schema, condition, itemIndex),
+	);
+	const context = {
+		schema,
+		builtInIds: await schemas.builtInFieldIds(schema, itemIndex),
+		tags: await tags.forFields(schema, fields, itemIndex),
+	};
+	return conditions.map((condition, position) => {
+		const field = fields[position];
+		const built = buildFilter(context, field, String(condition.condition ?? ''), condition.value);
+		if (built.problem === undefined) return built.filter;
+		throw new NodeOperationError(
+			this.getNode(),
+			`Item ${itemIndex}: filter ${position + 1}: ${describeProblem({ field, key: field.name, value: condition.value, problem: built.problem })}`,
+			{
+				description:
+					'Correct the filter’s condition or value (Filters → Condition). Nothing was sent to Kizen for this item.',
+				itemIndex,
+			},
+		);
+	});
+}
+
+function filterField(
+	this: IExecuteFunctions,
+	schema: ObjectSchema,
+	condition: Condition,
+	itemIndex: number,
+): KizenField {
+	const fieldName = String(condition.field ?? '');
+	const field = schema.byApiName.get(fieldName) ?? schema.byId.get(fieldName);
+	if (field) return field;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
+		{
+			description:
+				'Choose the filter’s field from the list (Filters → Field Name or ID). Nothing was sent to Kizen for this item.',
+			itemIndex,
+		},
+	);
 }
 
 /** Return All, or the Limit checked: an expression can give text, 0 or a fraction. */
@@ -223,47 +293,6 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 			itemIndex,
 		},
 	);
-}
-
-/** One filter in Kizen's `fields_v2` form, with the value converted for the field's type. */
-function filterFor(
-	this: IExecuteFunctions,
-	schema: ObjectSchema,
-	condition: Condition,
-	itemIndex: number,
-): IDataObject {
-	const fieldName = String(condition.field ?? '');
-	const field = schema.byApiName.get(fieldName) ?? schema.byId.get(fieldName);
-	if (!field) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
-			{
-				description: 'Choose the filter’s field from the list (Filters → Field Name or ID).',
-				itemIndex,
-			},
-		);
-	}
-	const operator = OPERATORS[condition.condition ?? 'equals'] ?? String(condition.condition);
-	const filter: IDataObject = {
-		type: 'fields_v2',
-		field: `"${field.is_default ? 'default' : 'custom'}"::${field.id}`,
-		condition: operator,
-	};
-	if (VALUELESS_CONDITIONS.includes(operator)) return filter;
-	const converted = toFilterValue(field, condition.value);
-	if (converted.problem !== undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: filter ${describeProblem({ field, key: field.name, value: condition.value, problem: converted.problem })}`,
-			{
-				description: 'Correct the filter’s value. Nothing was sent to Kizen for this item.',
-				itemIndex,
-			},
-		);
-	}
-	filter.value = converted.value as IDataObject['value'];
-	return filter;
 }
 
 async function searchPages(
@@ -289,7 +318,7 @@ async function searchPages(
 				idempotent: true,
 				expect: 'page',
 			},
-			{ itemIndex },
+			{ itemIndex, refused: 'the search' },
 		);
 		const { results = [], next } = answer as {
 			results?: IDataObject[];

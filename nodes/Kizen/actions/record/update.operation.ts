@@ -58,11 +58,12 @@ export async function execute(
 	return await runItems.call(this, items, {
 		properties,
 		rerun: 'safe',
-		prepare: async (itemIndex, { client, schema }) => {
+		prepare: async (itemIndex, item) => {
+			const { client, schema } = item;
 			const recordId = recordIdFor.call(this, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
 			const context = { itemIndex, itemLabel: recordId };
-			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
 			const body: IDataObject = { fields };
 			if (options.overwriteArchivedIdentifier) body.archived_conflict = 'overwrite';
 			const request: KizenRequest = {

@@ -70,11 +70,12 @@ export async function execute(
 	return await runItems.call(this, items, {
 		properties,
 		rerun: 'safe',
-		prepare: async (itemIndex, { client, schema }) => {
+		prepare: async (itemIndex, item) => {
+			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as UpsertOptions;
 			const lookupValue = lookupValueFor.call(this, schema, itemIndex);
 			const context = { itemIndex, itemLabel: lookupValue };
-			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
 			const body: IDataObject = { lookup_value: lookupValue, fields };
 			if (options.archivedMatch) body.oncreate_unarchive = options.archivedMatch;
 			if (options.overwriteArchivedIdentifier) body.onupdate_archived_conflict = 'overwrite';
