@@ -30,6 +30,10 @@ const addCompany = (name: string, fields: IDataObject = {}) =>
 	sim.addRecord('companies', { identifier: name, fields });
 const searches = () => searchRequests(sim);
 
+/** The next search gets `page` as a 200 answer instead of the simulator's own. */
+const answerNextSearch = (page: IDataObject) =>
+	sim.addFault({ kind: 'status', status: 200, times: 1, match: { path: '/search' }, body: page });
+
 /** Activates a trigger on Companies (created or updated) and checks that it emitted nothing. */
 async function activated(parameters: INodeParameters = companies) {
 	const poller = kizenPoller(sim, parameters);
@@ -121,25 +125,19 @@ describe('changes between polls', () => {
 
 	it('a write through the Kizen node is seen like any other', async () => {
 		const poller = await activated({ object: byName('client_client') });
+		// One upsert of two contacts: an existing one changed, a new one created.
 		await runKizen(
 			sim,
 			{
 				object: byName('client_client'),
-				lookupValue: 'grace@example.com',
-				fields: defineBelow({ first_name: 'Grace B.' }),
-				options: {},
+				lookupValue: '={{ $json.email }}',
+				fields: defineBelow({ first_name: '={{ $json.first_name }}' }),
+				options: { maxConcurrency: 1 },
 			},
-			[{}],
-		);
-		await runKizen(
-			sim,
-			{
-				object: byName('client_client'),
-				lookupValue: 'nia@example.com',
-				fields: defineBelow({ first_name: 'Nia' }),
-				options: {},
-			},
-			[{}],
+			[
+				{ email: 'grace@example.com', first_name: 'Grace B.' },
+				{ email: 'nia@example.com', first_name: 'Nia' },
+			],
 		);
 		const items = (await poller.poll()).items!;
 		expect(items.map((i) => [(i.json.fields as IDataObject).email, i.json.event])).toEqual([
@@ -319,17 +317,11 @@ describe('failures', () => {
 		// The newer record first: not oldest first, on a page that says more follow.
 		const unsorted = [newer.id, older.id].map((id) => results.find((r) => r.id === id));
 		const before = position(poller.staticData);
-		sim.addFault({
-			kind: 'status',
-			status: 200,
-			times: 1,
-			match: { path: '/search' },
-			body: {
-				count: 3,
-				next: `${sim.url}/api/records/companies/search?page=2`,
-				previous: null,
-				results: unsorted,
-			},
+		answerNextSearch({
+			count: 3,
+			next: `${sim.url}/api/records/companies/search?page=2`,
+			previous: null,
+			results: unsorted,
 		});
 		const result = await poller.poll();
 		expect(result.error?.message).toMatch(
@@ -342,17 +334,11 @@ describe('failures', () => {
 		const poller = await activated();
 		addCompany('Timeless');
 		const before = position(poller.staticData);
-		sim.addFault({
-			kind: 'status',
-			status: 200,
-			times: 1,
-			match: { path: '/search' },
-			body: {
-				count: 1,
-				next: null,
-				previous: null,
-				results: [{ id: 'ec0d0000-0000-4000-8000-00000000abcd', fields: {} }],
-			},
+		answerNextSearch({
+			count: 1,
+			next: null,
+			previous: null,
+			results: [{ id: 'ec0d0000-0000-4000-8000-00000000abcd', fields: {} }],
 		});
 		expect((await poller.poll()).error?.message).toMatch(/without its "updated" time/);
 		expect(position(poller.staticData)).toEqual(before);
