@@ -31,7 +31,8 @@ export class KizenTrigger implements INodeType {
 		// See Kizen.node.ts for how a version 2 would be added without breaking saved workflows.
 		version: [1],
 		defaultVersion: 1,
-		subtitle: '={{ $parameter["event"] }}',
+		subtitle:
+			'={{ { created: "Record Created", updated: "Record Updated", createdOrUpdated: "Record Created or Updated" }[$parameter["event"]] }}',
 		description: 'Starts the workflow when Kizen records are created or updated',
 		defaults: { name: 'Kizen Trigger' },
 		polling: true,
