@@ -324,6 +324,26 @@ class EditorSteps {
 			checks.equal('search: filter 2 (Tags) offers the multi-choice conditions', await listFor(1), ['Has', 'Does Not Have', 'Has Any Of', 'Has None Of', 'Is Empty', 'Is Not Empty']);
 			checks.equal('search: the example\'s chosen conditions show by their labels', [await this.shownValue(conditions.nth(0)), await this.shownValue(conditions.nth(1))], ['Equals', 'Has Any Of']);
 		});
+
+		// Kizen Trigger: its panel, and Fetch Test Event (the poll in manual mode) shows the newest change.
+		await this.step('trigger-fetch-test-event', async () => {
+			page.on('dialog', (dialog) => dialog.accept().catch(() => {}));
+			await page.goto(`${this.url}/workflow/kizen-example-trigger`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Kizen Trigger"]').dblclick();
+			await ndv.waitFor();
+			await ndv.getByTestId('resource-locator-object').waitFor();
+			checks.equal('trigger panel: credential, event and object as the example sets them', {
+				credential: await this.shownValue(ndv.getByTestId('node-credentials-select')),
+				event: await this.shownValue(ndv.getByTestId('parameter-input-event')),
+				object: await this.shownValue(ndv.getByTestId('resource-locator-object').getByTestId('rlc-input-container')),
+			}, { credential: CREDENTIAL_NAME, event: 'Record Created or Updated', object: 'Contacts' });
+			const grace = sim.records('client_client').live.find((r) => r.identifier === 'grace@example.com');
+			sim.updateRecord('client_client', grace.id, { first_name: 'Grace' });
+			await ndv.getByTestId('node-execute-button').click();
+			const table = await this.outputTable();
+			checks.equal('trigger: Fetch Test Event shows one item with id, event, object, fields', [table.headers, table.rows.length], [['id', 'event', 'object', 'fields'], 1]);
+			checks.ok('trigger: it is the newest change, Grace, updated', table.rows[0]?.[0] === grace.id && table.rows[0]?.[1] === 'updated' && table.rows[0]?.[3]?.includes('grace@example.com'), JSON.stringify(table.rows[0]));
+		});
 	}
 
 	/**

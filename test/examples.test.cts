@@ -13,6 +13,8 @@ const {
 	engine,
 	credentialsFor,
 	KIZEN_TYPE,
+	KIZEN_TRIGGER_TYPE,
+	kizenPoller,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
@@ -106,5 +108,49 @@ it('search-and-lookup: opted-in contacts with a VIP or Partner tag, each looked 
 	expect(result.error).toBeUndefined();
 	expect(result.items('Look up by email').map((item) => item.fields)).toEqual([
 		{ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', tags: ['VIP'] },
+	]);
+});
+
+it('trigger-contacts: the Kizen Trigger emits a new contact and a changed one, with the chosen fields', async () => {
+	const trigger = load('trigger-contacts.json').nodes.find(
+		(node) => node.type === KIZEN_TRIGGER_TYPE,
+	)!;
+	const poller = kizenPoller(sim, trigger.parameters);
+	expect(await poller.activate()).toBeNull();
+	const ada = sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!;
+	sim.addRecord('client_client', {
+		identifier: 'trigger.example@example.com',
+		fields: { first_name: 'Tia', email_status: { name: 'Opted In' } },
+	});
+	sim.updateRecord('client_client', ada.id, { last_name: 'King' });
+	const { items } = await poller.poll();
+	expect(items!.map((item) => [item.json.event, item.json.fields])).toEqual([
+		[
+			'created',
+			expect.objectContaining({
+				email: 'trigger.example@example.com',
+				first_name: 'Tia',
+				email_status: 'Opted In',
+			}),
+		],
+		['updated', expect.objectContaining({ email: 'ada@example.com', last_name: 'King' })],
+	]);
+	expect(Object.keys(items![0].json.fields as object).sort()).toEqual(
+		['created', 'email', 'email_status', 'first_name', 'updated'].sort(),
+	);
+});
+
+it('automation-webhook: what a Kizen automation posts reads the record it names', async () => {
+	const ada = sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!;
+	const { result } = await runKizenPart('automation-webhook.json', [
+		{ json: { body: { object: 'client_client', record_id: ada.id, event: 'updated' } } },
+	]);
+	expect(result.error).toBeUndefined();
+	expect(result.items('Get the record')).toEqual([
+		expect.objectContaining({
+			id: ada.id,
+			object: 'client_client',
+			fields: expect.objectContaining({ email: 'ada@example.com' }),
+		}),
 	]);
 });
