@@ -113,7 +113,8 @@ async function startFront(simulatorUrl, tls) {
 	let stats;
 	const resetStats = () => {
 		const now = Date.now();
-		stats = { since: now, inFlight: stats?.inFlight ?? 0, max: stats?.inFlight ?? 0, area: 0, changedAt: now, connections: 0, frontRefused: 0 };
+		const inFlight = stats?.inFlight ?? 0;
+		stats = { since: now, inFlight, max: inFlight, area: 0, changedAt: now, atKizen: stats?.atKizen ?? 0, connections: 0, frontRefused: 0 };
 	};
 	resetStats();
 	const changeInFlight = (delta) => {
@@ -145,28 +146,30 @@ async function startFront(simulatorUrl, tls) {
 		return { status: 429, headers: { 'content-type': 'application/json', 'retry-after': String(n), 'x-request-id': `front-${Date.now()}` }, payload };
 	};
 	const handle = async (req, res) => {
+		// In flight from the request's arrival to its answer (as the client counts, handshake and
+		// round trip included); "at Kizen" only while Kizen holds it (what its capacity depends on).
+		changeInFlight(+1);
 		const chunks = [];
 		for await (const chunk of req) chunks.push(chunk);
 		const body = Buffer.concat(chunks);
 		await delay(Math.max(0, (req.socket.readyAt ?? 0) - Date.now()) + RTT_MS / 2);
-		changeInFlight(+1);
-		const inFlight = stats.inFlight;
+		const atKizen = ++stats.atKizen;
 		let answer;
 		try {
-			if (model.capacity && inFlight > model.capacity.refuseAbove) {
+			if (model.capacity && atKizen > model.capacity.refuseAbove) {
 				stats.frontRefused += 1;
 				answer = throttled();
 			} else {
 				answer = await forward(req, body);
 				if (answer.status !== 429) {
-					const load = model.capacity ? Math.max(1, inFlight / model.capacity.knee) : 1;
+					const load = model.capacity ? Math.max(1, atKizen / model.capacity.knee) : 1;
 					await delay(model.serverMs * (1 - JITTER + 2 * JITTER * Math.random()) * load);
 				}
 			}
 		} catch (error) {
 			answer = { status: 502, headers: { 'content-type': 'text/plain' }, payload: Buffer.from(String(error)) };
 		} finally {
-			changeInFlight(-1);
+			stats.atKizen -= 1;
 		}
 		await delay(RTT_MS / 2);
 		const headers = { ...answer.headers, 'content-length': answer.payload.length };
@@ -175,6 +178,7 @@ async function startFront(simulatorUrl, tls) {
 		delete headers['transfer-encoding'];
 		res.writeHead(answer.status, headers);
 		res.end(answer.payload);
+		changeInFlight(-1);
 	};
 	const server = tls
 		? https.createServer({ key: fs.readFileSync(tls.key), cert: fs.readFileSync(tls.cert) }, handle)
@@ -417,8 +421,10 @@ const CONTENDERS = {
 
 	/**
 	 * n8n's HTTP Request node (n8n-nodes-base, the version matching n8n-core) set up as n8n
-	 * documents for this job: POST, JSON body built from the item with the field ids, the three
-	 * Kizen headers from a Custom Auth credential, Batching, Retry On Fail, and the error output.
+	 * documents for this job: POST, JSON body built from the item with the field ids, this
+	 * package's Kizen API credential as its Predefined Credential Type (as a user of the package
+	 * would; it also proves the credential's `authenticate` works there), Batching, Retry On Fail,
+	 * and the error output.
 	 */
 	httpRequest: {
 		async prepare(spec, items) {
@@ -426,7 +432,7 @@ const CONTENDERS = {
 			shareEngineModules();
 			const base = path.join(BENCH_DEPS, 'node_modules', 'n8n-nodes-base', 'dist');
 			const { HttpRequest } = require(path.join(base, 'nodes', 'HttpRequest', 'HttpRequest.node.js'));
-			const { HttpCustomAuth } = require(path.join(base, 'credentials', 'HttpCustomAuth.credentials.js'));
+			const { KizenApi } = require(path.join(ROOT, 'dist', 'credentials', 'KizenApi.credentials.js'));
 			const f = spec.setup.fieldIds;
 			// What a user types into "JSON" with Specify Body = Using JSON (expressions inside).
 			const jsonBody = `={
@@ -442,7 +448,6 @@ const CONTENDERS = {
 }`;
 			const options = {};
 			if (spec.batching) options.batching = { batch: spec.batching };
-			const { apiKey, userId, businessId } = spec.setup.credentials;
 			const node = {
 				id: 'http',
 				name: 'HTTP Request',
@@ -452,15 +457,15 @@ const CONTENDERS = {
 				parameters: {
 					method: 'POST',
 					url: `${spec.setup.url}/api/records/${OBJECT}/upsert`,
-					authentication: 'genericCredentialType',
-					genericAuthType: 'httpCustomAuth',
+					authentication: 'predefinedCredentialType',
+					nodeCredentialType: 'kizenApi',
 					sendBody: true,
 					contentType: 'json',
 					specifyBody: 'json',
 					jsonBody,
 					options,
 				},
-				credentials: { httpCustomAuth: { id: 'kizen-headers', name: 'Kizen headers' } },
+				credentials: { kizenApi: { id: 'kizen-cred', name: 'Kizen account' } },
 				onError: 'continueErrorOutput',
 				...(spec.retryOnFail ? RETRY_ON_FAIL : {}),
 			};
@@ -469,10 +474,8 @@ const CONTENDERS = {
 				{
 					workflow: { nodes: [node], connections: {} },
 					nodeTypes: { 'n8n-nodes-base.httpRequest': new HttpRequest() },
-					credentialTypes: { httpCustomAuth: new HttpCustomAuth() },
-					credentials: {
-						'kizen-headers': { json: JSON.stringify({ headers: { 'X-API-KEY': apiKey, 'X-USER-ID': userId, 'X-BUSINESS-ID': businessId } }) },
-					},
+					credentialTypes: { kizenApi: new KizenApi() },
+					credentials: { 'kizen-cred': { environment: 'custom', baseUrl: spec.setup.url, ...spec.setup.credentials } },
 					inputItems: items.map((json) => ({ json })),
 				},
 				'HTTP Request',
@@ -913,8 +916,8 @@ the tables give the median and the range over rounds.
   the row says Fixed *k* (Concurrency: Fixed, Max Concurrent Requests *k*). The error output is on
   so failed items can be counted.
 - **HTTP Request node** (n8n-nodes-base ${version(BENCH_DEPS, 'n8n-nodes-base')}, node version 4.4; installed in \`bench/\` on
-  first use): POST, Authentication = Generic Credential Type → Custom Auth holding the three Kizen
-  headers, Send Body → JSON → Using JSON with expressions (field ids copied from Kizen), error
+  first use): POST, Authentication = Predefined Credential Type → this package's Kizen API
+  credential, Send Body → JSON → Using JSON with expressions (field ids copied from Kizen), error
   output on, configured as n8n documents for rate limits: **Batching** (Items per Batch, Batch
   Interval) and **Retry On Fail** (5 tries, 1 s apart). Batching starts a batch on a clock, not when
   the last one finished, so *k* items every nominal round trip keeps about *k* in flight: the same
@@ -926,7 +929,8 @@ the tables give the median and the range over rounds.
 
 CPU/item is the contender's process CPU (user + system) divided by N. Peak RSS is the process's
 (the kernel's maxRSS: n8n-core and the node loaded, warm-up included). "Mean in flight" is the
-time-weighted mean of requests inside "Kizen" (front server) during the run. In the scaling runs,
+time-weighted mean of requests the front server holds (from arrival to answer, modelled handshake
+and round trip included) during the run. In the scaling runs,
 "held after run" is the heap still referenced when the run ends (output items and n8n's run data,
 after a forced GC), and the live heap is measured after a full GC once a second (which costs those
 runs a little CPU per item).
