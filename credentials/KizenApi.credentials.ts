@@ -1,13 +1,13 @@
 import type {
+	IAuthenticate,
 	IAuthenticateRuleResponseSuccessBody,
 	Icon,
-	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
-	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { authenticateKizenRequest } from '../nodes/Kizen/transport/authentication';
 import { BASE_URL_EXPRESSION, KIZEN_ENVIRONMENTS } from '../nodes/Kizen/transport/baseUrl';
 
 const WHERE_TO_FIND = 'In Kizen: your profile avatar → My Profile → API Connections tab.';
@@ -21,16 +21,8 @@ const CHECK_CREDENTIALS =
  * never fire there. n8n applies the rules in order and reports the first that matches.
  */
 const testRules: IAuthenticateRuleResponseSuccessBody[] = [
-	rule(
-		'code',
-		'missing_business_context',
-		`Kizen did not accept the business context (401 missing_business_context). ${CHECK_CREDENTIALS}`,
-	),
-	rule(
-		'code',
-		'authentication_failed',
-		`Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`,
-	),
+	rule('code', 'missing_business_context', `Kizen did not accept the business context (401 missing_business_context). ${CHECK_CREDENTIALS}`),
+	rule('code', 'authentication_failed', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
 	rule('code', 'not_authenticated', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
 	rule(
 		'code',
@@ -42,18 +34,21 @@ const testRules: IAuthenticateRuleResponseSuccessBody[] = [
 		'Not found.',
 		'This host has no Kizen API (404 on /api/custom-objects). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com.',
 	),
-	// Anything else without Kizen's object list: a web page (the UI host, a proxy), or an error.
+	// An HTML page: the web-app host, a proxy's page or a site that is not Kizen's API. n8n reads
+	// rule keys as paths, so on a text body key "0" is its first character.
+	rule(
+		'0',
+		'<',
+		'This host answered with a web page, not the Kizen API. Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the web app you sign in to (if it is right, Kizen may be down: try again later).',
+	),
+	// Anything else without Kizen's object list: an error body without a known code (most often
+	// refused credentials), an empty body (a redirect, which is never followed), or an outage.
 	rule(
 		'results',
 		undefined,
-		'This host did not answer like the Kizen API (no object list came back). Check the environment or Base URL: it should be the API host, e.g. https://app.go.kizen.com, not the web app you sign in to.',
+		`Kizen did not return its object list, so these credentials are not confirmed. Most likely Kizen refused them: ${CHECK_CREDENTIALS} If they are right, check the environment or Base URL: it must be Kizen's API host, e.g. https://app.go.kizen.com (n8n does not follow redirects with the API key).`,
 	),
 ];
-
-/** A header value as n8n's generic authentication sent it: the text, or empty when there is none. */
-function headerValue(value: unknown): string {
-	return value ? String(value) : '';
-}
 
 function rule(key: string, value: unknown, message: string): IAuthenticateRuleResponseSuccessBody {
 	return { type: 'responseSuccessBody', properties: { key, value, message } };
@@ -126,26 +121,11 @@ export class KizenApi implements ICredentialType {
 	];
 
 	/**
-	 * Kizen's three headers on every request. A function, not generic `={{$credentials.x}}`
-	 * headers: n8n evaluates each such expression on every request (about 14 % of the node's CPU
-	 * per item), while this only copies values n8n has already decrypted and resolved. n8n calls it
-	 * for the node's requests, the credential test, and the HTTP Request node's "Predefined
-	 * Credential Type" alike.
+	 * A function, not generic expressions: it refuses (before anything is sent) values that cannot
+	 * be sent, a Base URL the node would refuse and any host but the credential's own, and turns
+	 * redirects off. n8n calls it for the credential test too.
 	 */
-	async authenticate(
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> {
-		return {
-			...requestOptions,
-			headers: {
-				...requestOptions.headers,
-				'X-API-KEY': headerValue(credentials.apiKey),
-				'X-USER-ID': headerValue(credentials.userId),
-				'X-BUSINESS-ID': headerValue(credentials.businessId),
-			},
-		};
-	}
+	authenticate: IAuthenticate = authenticateKizenRequest;
 
 	test: ICredentialTestRequest = {
 		request: {
@@ -154,6 +134,7 @@ export class KizenApi implements ICredentialType {
 			qs: { page_size: 1 },
 			method: 'GET',
 			ignoreHttpStatusErrors: true,
+			disableFollowRedirect: true,
 		},
 		rules: testRules,
 	};

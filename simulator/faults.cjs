@@ -2,7 +2,8 @@
 /**
  * Faults on demand, for the resilience tests: added latency, a token-bucket rate limit (429 with
  * Retry-After), and fault specs matched per request (a status with an optional body and
- * Retry-After, an HTML page, a dropped connection before or after the write, a slow answer).
+ * Retry-After, an HTML page, a dropped connection before or after the write, a slow answer, a
+ * malformed 2xx body before or after the write, a redirect to another address).
  * `createFaults()` holds the settings; the server asks it, per request, what to do.
  */
 const { html } = require('./responses.cjs');
@@ -10,12 +11,19 @@ const { html } = require('./responses.cjs');
 /**
  * @typedef {{ perSecond: number, burst: number, retryAfterSeconds?: number }} RateLimit
  * @typedef {{ method?: string, path?: string|RegExp, predicate?: (info: object) => boolean }} FaultMatch
- * @typedef {{ kind: 'status'|'drop'|'slow'|'html', status?: number, retryAfter?: string, body?: any,
- *   when?: 'before'|'after', delayMs?: number, match?: FaultMatch, times?: number, everyNth?: number,
- *   probability?: number, seed?: number }} FaultSpec
+ * @typedef {'empty'|'truncated'|'array'|'string'|'no-id'|'html'} BodyShape
+ * @typedef {{ kind: 'status'|'drop'|'slow'|'html'|'body'|'redirect', status?: number, retryAfter?: string,
+ *   body?: any, shape?: BodyShape, location?: string, when?: 'before'|'after', delayMs?: number,
+ *   match?: FaultMatch, times?: number, everyNth?: number, probability?: number, seed?: number }} FaultSpec
+ *
+ * - `body`: a 2xx (`status`, default 200) whose body is not what the endpoint answers: `shape`
+ *   empty, truncated (the real answer cut in half), array (`[]`), string (`"ok"`), no-id (the real
+ *   answer without `id`) or html. `when: 'after'` (default) runs the endpoint first, so the write
+ *   happened; 'before' does not.
+ * - `redirect`: `status` (default 302) with `Location: location`, an empty body, nothing processed.
  */
 
-const FAULT_KINDS = ['status', 'drop', 'slow', 'html'];
+const FAULT_KINDS = ['status', 'drop', 'slow', 'html', 'body', 'redirect'];
 
 /** mulberry32: small seeded PRNG so `probability` faults are repeatable. */
 function prng(seed) {
@@ -142,14 +150,44 @@ function applyFault(spec, { answer, send, drop, isGone }) {
 			return undefined;
 		case 'slow': {
 			const delay = spec.delayMs ?? 1000;
+			const later = (out) => !isGone() && send(out);
 			if ((spec.when ?? 'after') === 'before') {
-				return void setTimeout(() => !isGone() && send(answer()), delay);
+				return void setTimeout(() => later(answer()), delay);
 			}
 			const out = answer();
-			return void setTimeout(() => !isGone() && send(out), delay);
+			return void setTimeout(() => later(out), delay);
 		}
+		case 'body': {
+			const real = (spec.when ?? 'after') === 'after' ? answer() : { body: { id: 'not-processed' } };
+			return send({ status: spec.status ?? 200, ...malformedBody(spec.shape ?? 'empty', real.body) });
+		}
+		case 'redirect':
+			return send({ status: spec.status ?? 302, headers: { Location: spec.location }, raw: '' });
 		default:
 			throw new Error(`Unknown fault kind ${spec.kind}`);
+	}
+}
+
+/** `{raw}` (sent as JSON's content type, unparsed) or `{html}` for a malformed 2xx body. */
+function malformedBody(shape, realBody) {
+	const text = JSON.stringify(realBody ?? {});
+	switch (shape) {
+		case 'empty':
+			return { raw: '' };
+		case 'truncated':
+			return { raw: text.slice(0, Math.max(1, Math.floor(text.length / 2))) };
+		case 'array':
+			return { raw: '[]' };
+		case 'string':
+			return { raw: '"ok"' };
+		case 'no-id': {
+			const { id: _id, ...rest } = realBody && typeof realBody === 'object' ? realBody : {};
+			return { raw: JSON.stringify(rest) };
+		}
+		case 'html':
+			return html(200, 'Kizen', 'An HTML page where JSON was expected.');
+		default:
+			throw new Error(`Unknown body shape ${shape}`);
 	}
 }
 

@@ -21,7 +21,7 @@ export interface LoggedRequest extends RequestInfo {
 	status: number | null;
 	requestId: string;
 	/** fault kind, 'rate_limit' when throttled, else null */
-	fault: 'status' | 'drop' | 'slow' | 'html' | 'rate_limit' | null;
+	fault: 'status' | 'drop' | 'slow' | 'html' | 'body' | 'redirect' | 'rate_limit' | null;
 	/** epoch ms when the whole request had arrived (before any added latency) */
 	receivedAt: number;
 	/** epoch ms when the answer was sent or the socket closed; null while in flight */
@@ -51,6 +51,13 @@ export type FaultSpec = FaultCommon &
 		| { kind: 'drop'; when?: 'before' | 'after' }
 		| { kind: 'slow'; delayMs?: number; when?: 'before' | 'after' }
 		| { kind: 'html'; status?: number }
+		| {
+				kind: 'body';
+				status?: number;
+				shape?: 'empty' | 'truncated' | 'array' | 'string' | 'no-id' | 'html';
+				when?: 'before' | 'after';
+		  }
+		| { kind: 'redirect'; status?: number; location: string }
 	);
 
 export interface FaultHandle {

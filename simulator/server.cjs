@@ -51,6 +51,10 @@ function send(res, entry, out) {
 	if (out.html !== undefined) {
 		headers['Content-Type'] = 'text/html; charset=utf-8';
 		payload = out.html;
+	} else if (out.raw !== undefined) {
+		// A body sent exactly as given (faults: malformed JSON, an empty 200, a redirect).
+		if (out.raw) headers['Content-Type'] = 'application/json';
+		payload = out.raw;
 	} else if (out.body !== undefined && out.status !== 204) {
 		headers['Content-Type'] = 'application/json';
 		payload = JSON.stringify(out.body);

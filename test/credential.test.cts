@@ -45,7 +45,9 @@ const MESSAGES = {
 	ruleNoContext: /^Kizen did not accept the business context \(401 missing_business_context\)/,
 	rule403: /^The credentials are valid but this Kizen user may not use the API \(403\)/,
 	rule404: /^This host has no Kizen API \(404 on \/api\/custom-objects\)/,
-	ruleNotKizen: /^This host did not answer like the Kizen API \(no object list came back\)/,
+	ruleWebPage: /^This host answered with a web page, not the Kizen API/,
+	ruleNoList:
+		/^Kizen did not return its object list, so these credentials are not confirmed\. Most likely Kizen refused them/,
 };
 
 let sim: Simulator;
@@ -140,8 +142,44 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 			expect(sim.requests.map((r) => r.status)).toEqual([401]);
 		});
 
-		it('fails when Kizen gets no business context (empty IDs)', async () => {
-			expectError(await run({ ...good(), businessId: '', userId: '' }), MESSAGES.ruleNoContext);
+		it('fails when Kizen gets no business context', async () => {
+			sim.addFault({
+				kind: 'status',
+				status: 401,
+				body: { code: 'missing_business_context', detail: 'Missing business context.' },
+			});
+			expectError(await run(good()), MESSAGES.ruleNoContext);
+		});
+
+		it('refuses empty IDs before any request', async () => {
+			expectError(
+				await run({ ...good(), businessId: '', userId: '' }),
+				/Kizen credential: the User ID is empty/,
+			);
+			expect(sim.requests).toEqual([]);
+		});
+
+		it.each([
+			['a user name and password in the Base URL', () => sim.url.replace('http://', 'http://admin:pw-secret@'), /must not contain a user name or password/],
+			['a query in the Base URL', () => `${sim.url}/api?token=pw-secret`, /must not contain a query/],
+			['a Base URL mangled into a path with "//"', () => `${sim.url}//api`, /empty path segment/],
+			['plain http to a host that is not this machine', () => 'http://10.255.255.1:5680', /must start with https:\/\//],
+		])('refuses %s before any request', async (_label, baseUrl, message) => {
+			const outcome = await run({ ...good(), baseUrl: baseUrl() });
+			expectError(outcome, message);
+			expect(outcome.message).not.toContain('pw-secret');
+			expect(sim.requests).toEqual([]);
+		});
+
+		it('refuses a line break in the API key before any request (no "connection lost")', async () => {
+			const outcome = await run({ ...good(), apiKey: `${sim.credentials.apiKey}\r\nX-Evil: 1` });
+			expectError(outcome, /Kizen credential: the API Key contains a character that cannot be sent/);
+			expect(sim.requests).toEqual([]);
+		});
+
+		it('reports a 401 without a code as refused credentials', async () => {
+			sim.addFault({ kind: 'status', status: 401, body: { detail: 'Invalid credentials.' } });
+			expectError(await run(good()), MESSAGES.ruleNoList);
 		});
 
 		it('fails for a user without API permission (403)', async () => {
@@ -163,19 +201,38 @@ describe('credential test (as n8n runs the credential’s declarative `test`)', 
 
 		it('fails for a host whose /api answers an HTML 404', async () => {
 			sim.addFault({ kind: 'html', status: 404 });
-			expectError(await run(good()), MESSAGES.ruleNotKizen);
+			expectError(await run(good()), MESSAGES.ruleWebPage);
 		});
 
 		it('fails for a host that answers an HTML page with 200 (like the web app host)', async () => {
 			// `<sim>/app/api/custom-objects` is outside the simulator's /api: its web host answers HTML 200.
-			expectError(await run({ ...good(), baseUrl: `${sim.url}/app` }), MESSAGES.ruleNotKizen);
+			expectError(await run({ ...good(), baseUrl: `${sim.url}/app` }), MESSAGES.ruleWebPage);
 			expect(sim.requests[0]).toMatchObject({ path: '/app/api/custom-objects', status: 200 });
 		});
 
 		it('fails for an outage (503): no object list, so nothing is confirmed', async () => {
 			sim.addFault({ kind: 'status', status: 503 });
-			expectError(await run(good()), MESSAGES.ruleNotKizen);
+			expectError(await run(good()), MESSAGES.ruleNoList);
 		});
+
+		it.each([302, 307])(
+			'never follows a %s redirect: the other origin receives nothing, and the test fails',
+			async (status) => {
+				const other = await startSimulator({ port: 0 });
+				try {
+					sim.addFault({
+						kind: 'redirect',
+						status,
+						location: `${other.url}/api/custom-objects?page_size=1`,
+					});
+					expectError(await run(good()), MESSAGES.ruleNoList);
+					expect(sim.requests.map((r) => r.status)).toEqual([status]);
+					expect(other.requests).toEqual([]);
+				} finally {
+					await other.close();
+				}
+			},
+		);
 
 		it('fails for a wrong host (connection refused)', async () => {
 			expectError(await run({ ...good(), baseUrl: closedPortUrl }), refused);

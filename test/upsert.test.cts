@@ -221,7 +221,7 @@ describe('lookup value', () => {
 	it('fails a Contacts lookup value that is not an email, but lets other objects use any name', async () => {
 		const contact = await runKizen(sim, contacts({ lookupValue: 'Ada Lovelace' }), [{}]);
 		expect(contact.error?.message).toBe(
-			'Item 0: Lookup Value "Ada Lovelace" is not an email address',
+			'Item 0: "Lookup Value" cannot take "Ada Lovelace": expected an email address, e.g. jane@example.com',
 		);
 		const company = await runKizen(
 			sim,
@@ -443,10 +443,10 @@ describe('errors', () => {
 		const errors = result.rawItems('Kizen', 1);
 		expect(errors.map((e) => e.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
 		expect(errors[0].json.error).toBe(
-			'Item 1: Lookup Value "not-an-email" is not an email address',
+			'Item 1: "Lookup Value" cannot take "not-an-email": expected an email address, e.g. jane@example.com',
 		);
 		// n8n keeps only the message in json; the hint travels on the item's error.
-		expect(errors[0].error?.description).toMatch(/Contacts are matched by email/);
+		expect(errors[0].error?.description).toMatch(/Kizen matches Contacts by email/);
 		expect(errors[1].json.error).toMatch(
 			/"Mobile Phone" \(mobile_phone\) cannot take "555-0100": expected a phone number in E\.164 form/,
 		);
@@ -466,7 +466,7 @@ describe('errors', () => {
 			[{}],
 		);
 		expect(result.error?.message).toMatch(
-			/^Item 0 \("Acme Renewal"\): Kizen rejected the record: "Company" \(sent \{"id":"0{8}-0{4}-4000-8000-00000000dead"\}\): /,
+			/^Item 0 \("Acme Renewal"\): Kizen rejected the record: "Company" \(company\) \(sent \{"id":"0{8}-0{4}-4000-8000-00000000dead"\}\): /,
 		);
 		expect(result.error?.message).not.toMatch(/"Amount"/);
 	});
@@ -520,7 +520,7 @@ describe('errors', () => {
 		const result = await runKizen(sim, contacts({ object: byName('widgets') }), [
 			{ email: 'a@example.com' },
 		]);
-		expect(result.error?.message).toBe('Kizen has no object "widgets" that this user can see');
+		expect(result.error?.message).toBe('Item 0: Kizen has no object "widgets" that this user can see');
 	});
 
 	it('never puts the API key in outputs or errors', async () => {

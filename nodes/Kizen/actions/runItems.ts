@@ -1,72 +1,183 @@
 /**
- * The execution loop every Record operation shares: one Kizen client and one schema cache per
- * execution, each item's object schema resolved for it (the Object may be a per-item expression),
- * items sent with bounded concurrency, output in input order with `pairedItem`, and n8n's error
- * handling (Continue On Fail, the error output, or stop at the first failed item).
+ * The execution loop every Record operation shares, in two phases:
+ *  1. prepare: each item's object schema is resolved (the Object may be a per-item expression),
+ *     its values validated and converted, its request built, for **every** item before the first
+ *     request that writes. So with n8n's default "Stop on error" an invalid item stops the node
+ *     before anything is written, and a re-run cannot duplicate half a batch.
+ *  2. send: the prepared items go to Kizen with bounded concurrency; output in input order with
+ *     `pairedItem`. Stopping on error starts no new request after a failure, lets those in flight
+ *     finish, and says how many items were written.
+ * One Kizen client and one schema cache serve the whole execution. Whatever fails, each input item
+ * ends as its output, its own error item (Continue), or counted in the error that stops the node.
  */
-import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { itemPrefix } from '../helpers/errors';
 import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
 import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
+import { checkChoices } from './checkChoices';
 
-export type ItemWork = (
-	itemIndex: number,
-	client: KizenClient,
-	schema: ObjectSchema,
-) => Promise<INodeExecutionData | INodeExecutionData[]>;
+export interface ItemContext {
+	client: KizenClient;
+	schema: ObjectSchema;
+}
+
+/** Sends one prepared item and returns its output item(s). */
+export type SendItem = () => Promise<INodeExecutionData | INodeExecutionData[]>;
+
+/**
+ * Validates and converts one item, before anything is sent, and returns how to send it. Throws
+ * (a NodeOperationError naming the item) when the item cannot be sent as it is.
+ */
+export type PrepareItem = (itemIndex: number, context: ItemContext) => Promise<SendItem>;
+
+/** What a re-run does to items already done: told to the user when the node stops on an error. */
+export type Rerun = 'safe' | 'duplicates' | 'read';
+
+export interface Operation {
+	/** The operation's parameters: their choices are checked per item before anything is sent. */
+	properties: INodeProperties[];
+	rerun: Rerun;
+	prepare: PrepareItem;
+}
+
+type NodeError = NodeApiError | NodeOperationError;
 
 export async function runItems(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
-	work: ItemWork,
+	{ properties, rerun, prepare }: Operation,
 ): Promise<INodeExecutionData[]> {
-	// Transport options are read once: they shape the whole batch, not one item.
-	const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-	const { concurrency, ...settings } = requestSettingsFrom(options);
-	const client = await KizenClient.create(this, settings);
-	const schemas = new SchemaCache(this, client);
 	const continueOnFail = this.continueOnFail();
-	let firstFailure: { itemIndex: number; error: Error } | undefined;
+	let client: KizenClient;
+	let concurrency: number;
+	try {
+		// Transport options shape the whole batch, not one item: read once.
+		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
+		const { concurrency: limit, ...settings } = requestSettingsFrom(options);
+		concurrency = limit;
+		client = await KizenClient.create(this, settings);
+	} catch (caught) {
+		// Nothing can start (credential or Base URL refused): every item fails, each on its own.
+		if (!continueOnFail) throw asNodeError.call(this, caught);
+		return items.map((_, itemIndex) => errorItem(asItemError.call(this, caught, itemIndex), itemIndex));
+	}
+	const schemas = new SchemaCache(this, client);
+	const output: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 
-	const results = await runConcurrently(items.length, concurrency, async (itemIndex) => {
-		// Stopping on error: start no new item once one failed; those in flight finish.
-		if (firstFailure && !continueOnFail) return [];
-		// The user stopped the execution: n8n discards the output, so send nothing more.
+	// Phase 1: prepare every item.
+	const sends: Array<SendItem | undefined> = new Array(items.length);
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		// The user stopped the execution: n8n discards the output, so prepare and send nothing more.
 		if (client.cancelled()) return [];
 		try {
+			checkChoices.call(this, itemIndex, properties);
 			const object = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
 			const schema = await schemas.get(String(object ?? ''), itemIndex);
-			const output = await work(itemIndex, client, schema);
-			return Array.isArray(output) ? output : [output];
+			sends[itemIndex] = await prepare(itemIndex, { client, schema });
 		} catch (caught) {
-			const error = asNodeError.call(this, caught, itemIndex);
-			if (continueOnFail) return [errorItem(error, itemIndex)];
-			if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error };
-			return [];
+			const error = asItemError.call(this, caught, itemIndex);
+			if (!continueOnFail) throw withProgress(error, [], items.length, rerun);
+			output[itemIndex] = [errorItem(error, itemIndex)];
+		}
+	}
+
+	// Phase 2: send what was prepared.
+	const done: boolean[] = new Array(items.length).fill(false);
+	let firstFailure: { itemIndex: number; error: NodeError } | undefined;
+	await runConcurrently(items.length, concurrency, async (itemIndex) => {
+		const send = sends[itemIndex];
+		sends[itemIndex] = undefined; // the prepared body is not needed once sent
+		if (!send || client.cancelled()) return;
+		// Stopping on error: start no new item once one failed; those in flight finish.
+		if (firstFailure && !continueOnFail) return;
+		try {
+			const result = await send();
+			output[itemIndex] = Array.isArray(result) ? result : [result];
+			done[itemIndex] = true;
+		} catch (caught) {
+			const error = asItemError.call(this, caught, itemIndex);
+			if (continueOnFail) output[itemIndex] = [errorItem(error, itemIndex)];
+			else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
+				firstFailure = { itemIndex, error };
+			}
 		}
 	});
-	if (firstFailure) throw firstFailure.error;
-	return results.flat();
+	if (firstFailure) throw withProgress(firstFailure.error, done, items.length, rerun);
+	return output.flatMap((result) => result ?? []);
 }
 
-function asNodeError(
-	this: IExecuteFunctions,
-	error: unknown,
-	itemIndex: number,
-): NodeApiError | NodeOperationError {
-	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
-	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+function asNodeError(this: IExecuteFunctions, caught: unknown): NodeError {
+	if (caught instanceof NodeApiError || caught instanceof NodeOperationError) return caught;
+	return new NodeOperationError(this.getNode(), caught as Error);
+}
+
+/** The error as this item's own: an error without the item's number gets it. */
+function asItemError(this: IExecuteFunctions, caught: unknown, itemIndex: number): NodeError {
+	const error = caught as NodeError & { description?: string | null; context?: IDataObject };
+	const named =
+		(error instanceof NodeApiError || error instanceof NodeOperationError) &&
+		error.context?.itemIndex === itemIndex &&
+		/^Item \d+/.test(error.message);
+	if (named) return error;
+	const message = `${itemPrefix({ itemIndex })}${error?.message ?? String(caught)}`;
+	const description = error?.description ?? undefined;
+	if (error instanceof NodeApiError) {
+		const copy = new NodeApiError(this.getNode(), {} as never, {
+			message,
+			description,
+			httpCode: error.httpCode ?? undefined,
+			itemIndex,
+		});
+		copy.message = message;
+		return copy;
+	}
+	return new NodeOperationError(this.getNode(), message, { description, itemIndex });
+}
+
+/**
+ * The error that stops the node, with what happened to the rest of the batch: how many items
+ * were done before it (their output is lost with the stop, their writes are not) and what
+ * running the node again does to them.
+ */
+function withProgress(error: NodeError, done: boolean[], total: number, rerun: Rerun): NodeError {
+	const doneIndexes = done.flatMap((isDone, index) => (isDone ? [index] : []));
+	const verb = rerun === 'read' ? 'were read' : 'were written to Kizen';
+	const which = doneIndexes.length ? ` (items ${ranges(doneIndexes)})` : '';
+	const again =
+		rerun === 'duplicates'
+			? ' Running Create again would duplicate those: remove them from the input first, or use Create or Update.'
+			: rerun === 'safe' && doneIndexes.length
+				? ' Running the node again is safe: Kizen matches the written records, so nothing is duplicated.'
+				: '';
+	const progress = `The node stopped at this error: ${doneIndexes.length} of ${total} items ${verb} before it${which}; the others were not sent.${again}`;
+	error.description = [error.description, progress].filter(Boolean).join('\n');
+	return error;
+}
+
+/** `0–36, 38, 40–45` (at most 10 ranges, then "…"). */
+function ranges(indexes: number[]): string {
+	const parts: string[] = [];
+	for (let start = 0; start < indexes.length; ) {
+		let end = start;
+		while (end + 1 < indexes.length && indexes[end + 1] === indexes[end] + 1) end++;
+		parts.push(end > start ? `${indexes[start]}–${indexes[end]}` : `${indexes[start]}`);
+		start = end + 1;
+	}
+	return parts.length > 10 ? `${parts.slice(0, 10).join(', ')}, …` : parts.join(', ');
 }
 
 /**
  * An error item: routed to the error output when the node uses one, else kept in place. n8n
  * rewrites its json to `{error: message}`; the hint and Kizen's request ID stay on `error`.
  */
-function errorItem(
-	error: NodeApiError | NodeOperationError,
-	itemIndex: number,
-): INodeExecutionData {
+function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
 	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
 }

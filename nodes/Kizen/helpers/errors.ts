@@ -6,6 +6,7 @@
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { isSuccessStatus, isWebPage } from '../transport';
 import type { FieldWrite, KizenResponse, ObjectSchema } from './interfaces';
 
 export interface ErrorContext {
@@ -16,18 +17,32 @@ export interface ErrorContext {
 	sentFields?: FieldWrite[];
 	schema?: ObjectSchema;
 	timeoutMs?: number;
-	/** The request was not idempotent (Create): after a lost answer it may or may not have happened. */
-	notIdempotent?: boolean;
+	/**
+	 * What the request does that a repeat would do twice ("created", "archived"...): set for requests
+	 * that are not idempotent. After a lost or doubtful answer the error then warns the record may
+	 * already have been changed, instead of calling a repeat safe.
+	 */
+	sideEffect?: 'created' | 'archived' | 'unarchived';
+	/** What to choose when Kizen refuses because an archived record holds the identifier. */
+	archivedHint?: string;
+	/** What the request was for, when it was not the item's own write (e.g. reading the object). */
+	during?: string;
 }
 
-const MAY_HAVE_HAPPENED =
-	'Kizen may have created the record before the answer was lost. Check in Kizen before running this item again, or use Create or Update, which never duplicates.';
-
-const ARCHIVED_HINT =
+/** The archived-record hint of the operations that can create (Create or Update, Create). */
+export const ARCHIVED_MATCH_HINT =
 	'An archived record has this identifier. Choose what should happen under Options → If an Archived Record Matches: "Unarchive It" restores it, "Create a New Record" leaves it archived and makes a new one.';
 
+/** The archived-record hint of an update that renames a record. */
+export const ARCHIVED_RENAME_HINT =
+	'An archived record already has the name (or email) this update gives the record. Turn on Options → Overwrite Archived Identifier on Update to let Kizen move the archived record’s identifier out of the way.';
+
+const BASE_URL_HINT =
+	'The Base URL probably points at a web page (Kizen’s web app, a proxy or another site), not Kizen’s API host, e.g. https://app.go.kizen.com. Correct it in the Kizen API credential.';
+
+/** Whether Kizen answered 2xx with the body the request expected. */
 export function isSuccess(response: KizenResponse): boolean {
-	return response.statusCode >= 200 && response.statusCode < 300 && !isWebPage(response.body);
+	return isSuccessStatus(response.statusCode) && response.malformed === undefined;
 }
 
 export function itemPrefix(context: ErrorContext): string {
@@ -42,7 +57,9 @@ export function kizenApiError(
 	response: KizenResponse,
 	context: ErrorContext = {},
 ): NodeApiError {
-	const { message, hint } = describe(response, context);
+	const described = describe(response, context);
+	const message = context.during ? `${context.during}: ${described.message}` : described.message;
+	const { hint } = described;
 	const description = [hint, response.requestId ? `Kizen request ID: ${response.requestId}` : '']
 		.filter(Boolean)
 		.join('\n');
@@ -62,41 +79,73 @@ export function kizenApiError(
 	return error;
 }
 
-function describe(response: KizenResponse, context: ErrorContext): { message: string; hint?: string } {
+function mayHaveHappened(sideEffect: NonNullable<ErrorContext['sideEffect']>): string {
+	const duplicate =
+		sideEffect === 'created'
+			? ' A second Create would make a duplicate; Create or Update never does.'
+			: '';
+	return `The record may have been ${sideEffect}: check in Kizen before running this item again.${duplicate}`;
+}
+
+function describe(
+	response: KizenResponse,
+	context: ErrorContext,
+): { message: string; hint?: string } {
 	const { statusCode, body, attempts = 1 } = response;
 	const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+	const doubtful = context.sideEffect ? mayHaveHappened(context.sideEffect) : undefined;
 
 	if (statusCode === 0) {
 		const code = response.networkCode ?? 'ECONNRESET';
-		if (code === 'ETIMEDOUT' || code === 'ECONNABORTED') {
-			const seconds = context.timeoutMs ? ` within ${context.timeoutMs / 1000} s` : '';
-			return {
-				message: `Kizen did not answer${seconds} (timed out after ${tries})`,
-				hint: context.notIdempotent
-					? MAY_HAVE_HAPPENED
-					: 'Kizen may be slow right now. Run again later, or raise Options → Timeout.',
-			};
+		if (code === 'ERR_CANCELED') {
+			return { message: 'The execution was stopped before Kizen answered', hint: doubtful };
 		}
 		if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
 			return {
 				message: `Could not reach Kizen (${code}, ${tries})`,
-				hint: 'Check the environment or Base URL in the Kizen API credential.',
+				hint: 'Nothing reached Kizen. Check the environment or Base URL in the Kizen API credential.',
+			};
+		}
+		if (code === 'ETIMEDOUT') {
+			const seconds = context.timeoutMs ? ` within ${context.timeoutMs / 1000} s` : '';
+			return {
+				message: `Kizen did not answer${seconds} (timed out after ${tries})`,
+				hint:
+					doubtful ??
+					'Kizen may be slow right now. Run again later (the request is repeatable), or raise Options → Timeout.',
 			};
 		}
 		return {
 			message: `The connection to Kizen was lost (${code}) and Kizen was unavailable after ${tries}`,
-			hint: context.notIdempotent
-				? MAY_HAVE_HAPPENED
-				: 'Running the item again is safe: the request is repeatable (Create or Update matches the existing record).',
+			hint:
+				doubtful ??
+				'Running the item again is safe: the request is repeatable (Create or Update matches the existing record).',
 		};
 	}
-	if (isWebPage(body)) {
+	if (statusCode >= 300 && statusCode < 400) {
 		return {
-			message: `Kizen answered with a web page instead of data (HTTP ${statusCode})`,
-			hint: 'The Base URL probably points at Kizen’s web app or a proxy page, not the API host (e.g. https://app.go.kizen.com).',
+			message: `Kizen's address answered with a redirect (HTTP ${statusCode}) to ${redirectTarget(response.location)}`,
+			hint: 'n8n never follows a redirect with the API key, so nothing was sent there. Correct the Base URL in the Kizen API credential to the address Kizen’s API really lives at (e.g. https://app.go.kizen.com).',
+		};
+	}
+	// Only an HTML page where the API should answer (2xx, 404) means the Base URL is wrong; a
+	// 502/503/504 page comes from Kizen's own proxy while Kizen is unavailable.
+	if (isWebPage(body) && (isSuccessStatus(statusCode) || statusCode === 404)) {
+		return {
+			message: `Kizen answered with a web page instead of data (HTTP ${statusCode}, ${tries})`,
+			hint: BASE_URL_HINT,
+		};
+	}
+	if (response.malformed !== undefined) {
+		return {
+			message: `Kizen answered HTTP ${statusCode} with ${response.malformed}, after ${tries}`,
+			hint:
+				doubtful ??
+				'Kizen (or a proxy in front of it) sent an incomplete answer, so this item is not confirmed. Running it again is safe: the request is repeatable.',
 		};
 	}
 	const detail = detailOf(body);
+	const archived = /archived/i.test(JSON.stringify(body ?? ''));
 	switch (statusCode) {
 		case 400:
 			return describeValidation(body as JsonObject, context);
@@ -113,59 +162,85 @@ function describe(response: KizenResponse, context: ErrorContext): { message: st
 		case 404:
 			return {
 				message: `Not found in Kizen (404${detail ? `: ${detail}` : ''})`,
-				hint: 'The object or record does not exist, or the API user cannot see it. Check the Object parameter.',
+				hint: 'The record or object does not exist, or the API user cannot see it (an archived record is not found either).',
 			};
 		case 409:
 			return {
 				message: `Kizen reported a conflict with another change to this record (409${detail ? `: ${detail}` : ''})`,
-				hint: 'Another process archived or changed the record at the same moment. Run the item again.',
+				hint:
+					archived && context.archivedHint
+						? context.archivedHint
+						: 'Another process archived or changed the record at the same moment. Run the item again.',
 			};
 		case 429:
 			return {
 				message: `Kizen rate-limited this request and it still failed after ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
 				hint: 'Lower Options → Max Concurrent Requests, or raise Options → Max Attempts.',
 			};
+		case 500:
+			return {
+				message: `Kizen failed with an internal error (HTTP 500${detail ? `: ${detail}` : ''})`,
+				hint:
+					doubtful ??
+					'Kizen answers 500 to some values it cannot store (for example numbers out of its range) as well as to its own failures. If this item fails again, check its values before running it again.',
+			};
 		default:
 			if (statusCode >= 500) {
 				return {
 					message: `Kizen was unavailable (HTTP ${statusCode}) after ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
-					hint: context.notIdempotent
-						? MAY_HAVE_HAPPENED
-						: 'This is a problem on Kizen’s side. Running the item again later is safe.',
+					hint:
+						doubtful ??
+						'This is a problem on Kizen’s side. Run the item again later: the request is repeatable.',
 				};
 			}
 			return { message: `Kizen answered HTTP ${statusCode}${detail ? `: ${detail}` : ''}` };
 	}
 }
 
+/** The origin a redirect pointed to (never its path or query, which may carry tokens). */
+function redirectTarget(location: string | undefined): string {
+	if (!location) return 'no address';
+	try {
+		return new URL(location).origin;
+	} catch {
+		return 'another path on the same host';
+	}
+}
+
 /** Kizen's 400: `non_field_errors` plus a `fields` array aligned with the request's `fields`. */
-function describeValidation(body: JsonObject, context: ErrorContext): { message: string; hint?: string } {
+function describeValidation(
+	body: JsonObject,
+	context: ErrorContext,
+): { message: string; hint?: string } {
 	const parts: string[] = [];
 	let archived = false;
-	for (const text of asStrings(body.non_field_errors)) {
+	for (const text of asStrings(body?.non_field_errors)) {
 		if (/archived/i.test(text)) archived = true;
 		parts.push(text);
 	}
-	const fieldErrors = Array.isArray(body.fields) ? body.fields : [];
+	const fieldErrors = Array.isArray(body?.fields) ? body.fields : [];
 	fieldErrors.forEach((entry, position) => {
 		if (!entry || typeof entry !== 'object') return;
 		const messages = Object.values(entry as JsonObject).flatMap(asStrings);
 		if (!messages.length) return;
 		const sent = context.sentFields?.[position];
 		const field = sent && context.schema?.byId.get(String(sent.id));
-		const name = field ? `"${field.display_name}"` : `Field #${position + 1}`;
+		const name = field ? `"${field.display_name}" (${field.name})` : `Field #${position + 1}`;
 		const value = sent && 'value' in sent ? ` (sent ${JSON.stringify(sent.value)})` : '';
 		parts.push(`${name}${value}: ${messages.join(' ')}`);
 	});
 	// Other DRF keys (for example `lookup_value`) name the request property itself.
-	for (const [key, value] of Object.entries(body)) {
+	for (const [key, value] of Object.entries(body ?? {})) {
 		if (key === 'non_field_errors' || key === 'fields') continue;
 		const messages = asStrings(value);
 		if (messages.length) parts.push(`${key}: ${messages.join(' ')}`);
 	}
 	return {
 		message: `Kizen rejected the record: ${parts.join('; ') || 'no reason given'}`,
-		hint: archived ? ARCHIVED_HINT : 'Correct the values named above and run the item again.',
+		hint:
+			archived && context.archivedHint
+				? context.archivedHint
+				: 'Correct the values named above and run the item again.',
 	};
 }
 
@@ -183,8 +258,4 @@ function detailOf(body: unknown): string {
 		if (typeof code === 'string') return code;
 	}
 	return '';
-}
-
-function isWebPage(body: unknown): boolean {
-	return typeof body === 'string' && /^\s*</.test(body);
 }

@@ -55,6 +55,10 @@ export interface KizenResponse {
 	attempts?: number;
 	/** Why no answer came: ECONNRESET, ETIMEDOUT, ECONNREFUSED... */
 	networkCode?: string;
+	/** Why a 2xx answer was not accepted (empty, cut off, a web page, no record ID...). */
+	malformed?: string;
+	/** Where a 3xx answer pointed (never followed). */
+	location?: string;
 }
 
 export const CONTACTS_OBJECT = 'client_client';

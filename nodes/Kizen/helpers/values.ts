@@ -24,6 +24,13 @@ export const SINGLE_CHOICE_TYPES = new Set([
 ]);
 export const MULTI_CHOICE_TYPES = new Set(['checkboxes', 'dynamictags']);
 const TEXT_MAX_LENGTH = 255;
+/** Kizen's integers are 4-byte (KIZEN-API.md); out of range it may answer 500, so refuse here. */
+const INTEGER_MIN = -2_147_483_648;
+const INTEGER_MAX = 2_147_483_647;
+/** A JavaScript number carries 15 significant decimal digits exactly; more are silently rounded. */
+const MAX_SIGNIFICANT_DIGITS = 15;
+/** Unix timestamps are read as dates in this range only: outside it, seconds vs milliseconds is a guess. */
+const TIMESTAMP_YEARS = { min: 1900, max: 2200 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const E164 = /^\+[1-9]\d{6,14}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -165,8 +172,14 @@ export function toFieldWrites(
 	options: FieldWriteOptions,
 ): { writes: FieldWrite[]; problem?: undefined } | { problem: ValueProblem } {
 	const writes: FieldWrite[] = [];
+	const keyOfField = new Map<string, string>();
 	for (const [key, raw] of Object.entries(values)) {
 		const field = schema.byApiName.get(key) ?? schema.byId.get(key);
+		if (field && keyOfField.has(field.id)) {
+			const problem = `the field is given twice, as "${keyOfField.get(field.id)}" and as "${key}". Keep one of them`;
+			return { problem: { field, key, value: raw, problem } };
+		}
+		if (field) keyOfField.set(field.id, key);
 		if (!field || !isWritable(field)) {
 			if (options.ignoreUnknownKeys) continue;
 			const problem = field
@@ -202,10 +215,25 @@ export function describeProblem({ field, key, value, problem }: ValueProblem): s
 
 function preview(value: unknown): string {
 	const text = typeof value === 'string' ? JSON.stringify(value) : safeJson(value);
-	return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+	const chars = [...text];
+	return chars.length > 80 ? `${chars.slice(0, 77).join('')}...` : text;
+}
+
+/**
+ * How a value is named in a message: JSON, except what JSON would hide (NaN and Infinity become
+ * `null`, an invalid date becomes `null` too).
+ */
+function safeJsonName(value: unknown): string | undefined {
+	if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+	if (typeof value === 'bigint') return `${value}`;
+	if (isJsDate(value) && Number.isNaN(value.getTime())) return 'Invalid Date';
+	if (isLuxon(value) && !value.isValid) return 'an invalid Luxon DateTime';
+	return undefined;
 }
 
 function safeJson(value: unknown): string {
+	const named = safeJsonName(value);
+	if (named !== undefined) return named;
 	try {
 		return JSON.stringify(value) ?? String(value);
 	} catch {
@@ -218,9 +246,11 @@ function safeJson(value: unknown): string {
 function toText(raw: unknown, maxLength?: number): Conversion {
 	if (typeof raw === 'number' || typeof raw === 'boolean') raw = String(raw);
 	if (typeof raw !== 'string') return { problem: 'expected text' };
-	if (maxLength !== undefined && raw.length > maxLength) {
+	// Kizen (Django) counts characters as code points: an emoji is one character, not two.
+	const length = [...raw].length;
+	if (maxLength !== undefined && length > maxLength) {
 		return {
-			problem: `expected at most ${maxLength} characters, got ${raw.length}. Shorten it, or store it in a long text field`,
+			problem: `expected at most ${maxLength} characters, got ${length}. Shorten it, or store it in a long text field`,
 		};
 	}
 	return { value: raw };
@@ -262,21 +292,49 @@ function toNumber(raw: unknown, integer: boolean): Conversion {
 	const expected = integer
 		? 'a whole number, e.g. 42'
 		: 'a number, e.g. 1250.50 (no currency sign or thousands separator)';
-	let value: number | undefined;
-	if (typeof raw === 'number') value = raw;
-	else if (typeof raw === 'string' && (integer ? INTEGER : DECIMAL).test(raw.trim()))
+	let value: number;
+	if (typeof raw === 'number') {
+		if (!Number.isFinite(raw)) return { problem: `expected ${expected}, not ${raw}` };
+		value = raw;
+	} else if (typeof raw === 'string' && (integer ? INTEGER : DECIMAL).test(raw.trim())) {
+		const digits = significantDigits(raw.trim());
+		if (digits > MAX_SIGNIFICANT_DIGITS) {
+			return {
+				problem: `expected ${expected} of at most ${MAX_SIGNIFICANT_DIGITS} significant digits, got ${digits}: more would be rounded on the way to Kizen`,
+			};
+		}
 		value = Number(raw.trim());
-	if (value === undefined || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+	} else {
 		return { problem: `expected ${expected}` };
+	}
+	if (integer && !Number.isInteger(value)) return { problem: `expected ${expected}, not a fraction` };
+	if (integer && (value < INTEGER_MIN || value > INTEGER_MAX)) {
+		return {
+			problem: 'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
+		};
+	}
+	if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+		return {
+			problem: `expected a number below 9007199254740991 in size: larger ones lose their last digits on the way to Kizen`,
+		};
 	}
 	return { value };
 }
 
+/** Significant digits of a decimal string: "0012.500" → 4 ("12.5"), "1e3" → 1. */
+function significantDigits(text: string): number {
+	const mantissa = text.replace(/^[+-]/, '').replace(/e.*$/i, '').replace('.', '');
+	return mantissa.replace(/^0+/, '').replace(/0+$/, '').length;
+}
+
 function toBoolean(raw: unknown): Conversion {
 	if (typeof raw === 'boolean') return { value: raw };
-	const text = String(raw).trim().toLowerCase();
-	if (text === 'true' || text === '1') return { value: true };
-	if (text === 'false' || text === '0') return { value: false };
+	if (raw === 1 || raw === 0) return { value: raw === 1 };
+	if (typeof raw === 'string') {
+		const text = raw.trim().toLowerCase();
+		if (text === 'true' || text === '1') return { value: true };
+		if (text === 'false' || text === '0') return { value: false };
+	}
 	return { problem: 'expected true or false (or 1 / 0)' };
 }
 
@@ -302,40 +360,80 @@ function isJsDate(raw: unknown): raw is Date {
 
 /**
  * Dates: `YYYY-MM-DD`. Datetimes: ISO-8601 in UTC. Accepts ISO strings, Luxon DateTimes (n8n's
- * `$now`, `DateTime.fromISO`), JS Dates and Unix timestamps (seconds, or milliseconds when ≥ 1e11).
+ * `$now`, `DateTime.fromISO`), JS Dates and Unix timestamps (seconds or milliseconds, see below).
  * A datetime string without an offset is read as UTC, since the item carries no time zone.
  */
 function toDate(raw: unknown, withTime: boolean): Conversion {
 	const expected = withTime
 		? 'expected a date and time: ISO-8601 like 2026-03-01T14:30:00Z, a Luxon or JS date, or a Unix timestamp'
 		: 'expected a date: YYYY-MM-DD like 2026-03-01, an ISO date-time, a Luxon or JS date, or a Unix timestamp';
-	if (isLuxon(raw)) {
-		const text = raw.isValid ? (withTime ? raw.toISO() : raw.toISODate()) : null;
-		return text ? { value: text } : { problem: expected };
-	}
 	let instant: Date | undefined;
-	if (isJsDate(raw)) instant = raw;
-	else if (typeof raw === 'number') instant = new Date(Math.abs(raw) < 1e11 ? raw * 1000 : raw);
-	else if (typeof raw === 'string') {
+	if (isLuxon(raw)) {
+		if (!raw.isValid) return { problem: `${expected} (this Luxon DateTime is invalid)` };
+		const text = withTime ? raw.toISO() : raw.toISODate();
+		if (!text || /^[+-]/.test(text)) return { problem: YEAR_RANGE_PROBLEM };
+		return { value: text };
+	}
+	if (isJsDate(raw)) {
+		if (Number.isNaN(raw.getTime())) return { problem: expected };
+		instant = raw;
+	} else if (typeof raw === 'number') {
+		const read = fromTimestamp(raw);
+		if (read.problem !== undefined) return read;
+		instant = read.value as Date;
+	} else if (typeof raw === 'string') {
 		const text = raw.trim();
-		if (/^\d{9,13}$/.test(text)) return toDate(Number(text), withTime);
+		if (/^-?\d{9,14}$/.test(text)) return toDate(Number(text), withTime);
+		if (/^[+-]?\d{5,}-/.test(text)) return { problem: YEAR_RANGE_PROBLEM };
 		const match = ISO_DATETIME.exec(text);
 		if (!match || !isRealDate(match[1])) return { problem: expected };
 		if (!withTime) return { value: match[1] };
 		const [, day, time = '00:00', offset = 'Z'] = match;
 		instant = new Date(`${day}T${time}${offset.toUpperCase()}`);
+	} else {
+		return { problem: expected };
 	}
-	if (!instant || Number.isNaN(instant.getTime())) return { problem: expected };
 	const iso = instant.toISOString();
+	if (/^[+-]/.test(iso)) return { problem: YEAR_RANGE_PROBLEM };
 	return { value: withTime ? iso : iso.slice(0, 10) };
+}
+
+const YEAR_RANGE_PROBLEM = 'expected a date in the years 0001 to 9999';
+
+/**
+ * A Unix timestamp: seconds up to 10 digits, milliseconds from 13 digits. 11 and 12 digits are
+ * refused: read as seconds they land after the year 2286, read as milliseconds before 2001, and
+ * guessing would put a date silently in the wrong century (year 10000 in seconds is 1978 in ms).
+ * Either way the date must fall in 1900–2200.
+ */
+function fromTimestamp(raw: number): Conversion {
+	if (!Number.isFinite(raw)) return { problem: `expected a date, not ${raw}` };
+	const size = Math.abs(raw);
+	if (size >= 1e10 && size < 1e12) {
+		const asSeconds = new Date(raw * 1000).toISOString().slice(0, 10);
+		const asMs = new Date(raw).toISOString().slice(0, 10);
+		return {
+			problem: `${raw} is not a clear Unix timestamp: in seconds it is ${asSeconds}, in milliseconds ${asMs}. Give seconds (10 digits), milliseconds (13 digits) or an ISO date`,
+		};
+	}
+	const instant = new Date(size < 1e10 ? raw * 1000 : raw);
+	const year = instant.getUTCFullYear();
+	if (Number.isNaN(year) || year < TIMESTAMP_YEARS.min || year > TIMESTAMP_YEARS.max) {
+		return {
+			problem: `the Unix timestamp ${raw} is the year ${Number.isNaN(year) ? '(none)' : year}; timestamps are read for the years ${TIMESTAMP_YEARS.min} to ${TIMESTAMP_YEARS.max} only. Give an ISO date for others`,
+		};
+	}
+	return { value: instant };
 }
 
 function isRealDate(day: string): boolean {
 	const match = ISO_DATE.exec(day);
 	if (!match) return false;
 	const [year, month, date] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const check = new Date(Date.UTC(year, month - 1, date));
-	return check.getUTCMonth() === month - 1 && check.getUTCDate() === date;
+	// setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+	const check = new Date(0);
+	check.setUTCFullYear(year, month - 1, date);
+	return year >= 1 && check.getUTCMonth() === month - 1 && check.getUTCDate() === date;
 }
 
 /** A choice by label, code or option id (labels and codes case-insensitively) → `{id}`. */

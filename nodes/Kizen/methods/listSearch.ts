@@ -25,6 +25,7 @@ export async function searchObjects(
 		path: '/api/custom-objects',
 		qs,
 		idempotent: true,
+		expect: 'page',
 	});
 	if (!isSuccess(response)) throw kizenApiError(this.getNode(), response);
 	const body = response.body as { next?: string | null; results?: KizenObject[] };

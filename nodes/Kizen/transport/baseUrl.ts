@@ -1,7 +1,9 @@
 /**
- * The one place that turns what a user typed into the credential into the API root the node calls.
- * Users paste the UI host, a URL ending in `/api` or `/`, or forget the scheme; Kizen's API paths
- * all start with `/api` and must not end in `/`, so we normalise once here.
+ * The one place that decides where the API key may go: the API root a credential names, and the
+ * rules a typed Base URL must pass. Users paste the UI host, a URL ending in `/api` or `/`, forget
+ * the scheme, or paste a URL with a password or a query in it; Kizen's API paths all start with
+ * `/api` and must not end in `/`. The node, the credential test and every request (the credential's
+ * `authenticate`) apply these same rules.
  */
 export const KIZEN_ENVIRONMENTS = {
 	production: 'https://app.go.kizen.com',
@@ -9,7 +11,6 @@ export const KIZEN_ENVIRONMENTS = {
 } as const;
 
 const RIGHT_FORM = 'Use the API host, for example https://app.go.kizen.com';
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** Kizen's web UI lives on `go.kizen.com` / `fmo.kizen.com`; its API on the `app.` host. */
 const UI_HOSTS: Record<string, string> = {
@@ -20,28 +21,64 @@ const UI_HOSTS: Record<string, string> = {
 /** Either the API root, or why the typed value cannot be one (shown to the user as it is). */
 export type BaseUrlResult = { url: string; problem?: undefined } | { url?: undefined; problem: string };
 
+/** Plain http is only allowed to this machine: anywhere else the key would cross the network in clear. */
+export function isLoopbackHost(hostname: string): boolean {
+	const host = hostname.toLowerCase();
+	return host === 'localhost' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/**
+ * What of a typed URL may be repeated in a message: never a password (`user:pass@`) or a query
+ * (which may hold a token). The message ends up in saved executions and error items.
+ */
+export function shownUrl(typed: string): string {
+	return typed
+		.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1')
+		.replace(/[?#].*$/s, '')
+		.slice(0, 200);
+}
+
 export function normalizeBaseUrl(input: string): BaseUrlResult {
-	const typed = (input ?? '').trim();
+	const typed = String(input ?? '').trim();
 	if (!typed) {
 		return { problem: `The Base URL is empty. ${RIGHT_FORM}` };
 	}
+	const shown = JSON.stringify(shownUrl(typed));
 	let url: URL;
 	try {
 		url = new URL(typed);
 	} catch {
-		return { problem: `"${typed}" is not a URL. ${RIGHT_FORM}` };
+		return { problem: `${shown} is not a URL. ${RIGHT_FORM}` };
+	}
+	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+		return { problem: `${shown} is not a web address (it must start with https://). ${RIGHT_FORM}` };
+	}
+	if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(typed)) {
+		return {
+			problem: `The Base URL must not contain a user name or password (the part before "@"): Kizen authenticates with the API key. Use ${url.protocol}//${url.host} instead`,
+		};
+	}
+	if (/[?#]/.test(typed)) {
+		return { problem: `${shown} must not contain a query (?…) or fragment (#…). ${RIGHT_FORM}` };
 	}
 	const host = url.hostname.toLowerCase();
+	if (host.endsWith('.')) {
+		return {
+			problem: `${shown} ends its host name with a dot. Use ${url.protocol}//${url.host.replace(/\.(?=:|$)/, '')} instead`,
+		};
+	}
 	if (UI_HOSTS[host]) {
-		return { problem: `"${typed}" is Kizen's web app, not its API. Use ${UI_HOSTS[host]} instead` };
+		return { problem: `${shown} is Kizen's web app, not its API. Use ${UI_HOSTS[host]} instead` };
 	}
-	if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK_HOSTS.has(host))) {
-		return { problem: `"${typed}" must start with https:// (plain http is only allowed for a server on this machine). ${RIGHT_FORM}` };
-	}
-	if (url.search || url.hash) {
-		return { problem: `"${typed}" must not contain a query or fragment. ${RIGHT_FORM}` };
+	if (url.protocol !== 'https:' && !isLoopbackHost(host)) {
+		return {
+			problem: `${shown} must start with https:// (plain http is only allowed for a server on this machine). ${RIGHT_FORM}`,
+		};
 	}
 	const path = url.pathname.replace(/\/+$/, '').replace(/\/api$/i, '');
+	if (url.pathname.replace(/\/+$/, '').includes('//')) {
+		return { problem: `${shown} has an empty path segment ("//"). ${RIGHT_FORM}` };
+	}
 	return { url: `${url.protocol}//${url.host}${path}` };
 }
 
@@ -61,9 +98,10 @@ export function baseUrlFromCredentials(credentials: {
 }
 
 /**
- * The same normalisation as an n8n expression, for the credential test (which n8n runs from the
- * credential's declarative description, so it cannot call TypeScript). It selects the environment
- * and strips a trailing `/` and `/api`; the node's stricter checks run on every execution.
+ * The same normalisation as an n8n expression, for the credential test's `baseURL` (n8n evaluates
+ * the test from the credential's description). It only selects the environment and strips a
+ * trailing `/` and `/api`; the full rules above run in the credential's `authenticate`, which n8n
+ * calls before the test request leaves, so a refused Base URL never receives a request.
  */
 export const BASE_URL_EXPRESSION =
 	"={{ $credentials.environment === 'custom' ? String($credentials.baseUrl).trim().replace(/\\/+$/, '').replace(/\\/api$/i, '') : ($credentials.environment === 'productionFmo' ? '" +

@@ -1,9 +1,10 @@
 /**
- * The one transport: every Kizen call goes through `KizenClient.request`, which adds the
- * credential's headers (through n8n's `httpRequestWithAuthentication`), a timeout, and retries
- * with exponential backoff for the answers Kizen documents as transient (429, 502, 503, 504,
- * dropped connections and timeouts). A 429 pauses the whole client, so every concurrent request
- * slows down together instead of hammering a rate-limited account.
+ * The one transport: every Kizen call goes through `KizenClient.request`, which sends it through
+ * n8n's `httpRequestWithAuthentication` (the credential adds the headers and refuses any other
+ * host), never follows a redirect, checks that a 2xx answer is the JSON the caller expects, and
+ * retries with exponential backoff what Kizen documents as transient (429, 502, 503, 504, dropped
+ * connections, timeouts, and a 2xx body that is not what was asked for). A 429 pauses the whole
+ * client, so every concurrent request slows down together. Waits end when the execution is stopped.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -16,6 +17,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import type { KizenResponse } from '../helpers/interfaces';
+import { credentialProblem } from './authentication';
 import { baseUrlFromCredentials } from './baseUrl';
 
 export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions;
@@ -37,13 +39,37 @@ const BACKOFF_CAP_MS = 30_000;
 /** A Retry-After longer than this is treated as "not within this execution". */
 const RETRY_AFTER_CAP_MS = 120_000;
 /** Network failures where the request cannot have reached Kizen (safe to retry any request). */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+const NOT_SENT_CODES = new Set([
+	'ECONNREFUSED',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+]);
 /** Codes that mean "no answer came in time" (axios reports its own timeout as ECONNABORTED). */
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT', 'ERR_SOCKET_CONNECTION_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+]);
+/** Connection failures after which the request may or may not have reached Kizen. */
+const DROPPED_CODES = new Set(['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE', 'EPROTO']);
+/** An errno code (ENETDOWN), as opposed to Node's own ERR_ codes and HTTP statuses. */
+const ERRNO_CODE = /^E[A-Z]{3,}$/;
 /** The execution was cancelled: the request was aborted on purpose, never retry it. */
 const CANCELLED = 'ERR_CANCELED';
-/** An errno-style code (ECONNRESET, EPIPE, ERR_SOCKET_...), as opposed to an HTTP status. */
-const ERRNO_CODE = /^E[A-Z_]{3,}$/;
+
+/** What a 2xx answer must be for the request to count as done. */
+export type Expectation =
+	/** A JSON object with a string `id` (a record, an upsert answer, an object). */
+	| 'record'
+	/** A JSON object with a `results` array (a page of a list). */
+	| 'page'
+	/** A JSON array (an object's fields). */
+	| 'list'
+	/** Whatever Kizen sends, even nothing, as long as it is not a web page (Archive's 204). */
+	| 'anything';
 
 export interface KizenRequest {
 	method: IHttpRequestMethods;
@@ -56,40 +82,56 @@ export interface KizenRequest {
 	 * only when Kizen certainly did not process it (429, or the connection was never made).
 	 */
 	idempotent: boolean;
+	expect: Expectation;
 }
 
 export class KizenClient {
 	/** Epoch ms before which no request starts: set by a 429 so the whole pool backs off. */
 	private pausedUntil = 0;
 
+	/** Settles once, when the user stops the execution: every wait races it (one listener per run). */
+	private readonly stopped: Promise<void>;
+
 	private constructor(
 		private readonly ctx: KizenContext,
 		readonly baseUrl: string,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		readonly settings: RequestSettings,
-	) {}
+	) {
+		const signal = this.cancelSignal();
+		this.stopped = new Promise((resolve) => {
+			if (signal?.aborted) resolve();
+			else signal?.addEventListener('abort', () => resolve(), { once: true });
+		});
+	}
 
-	/** Reads the credential once per execution (n8n would otherwise decrypt it per request). */
+	/**
+	 * Reads the credential once per execution (n8n would otherwise decrypt it per request) and
+	 * refuses, before any request, values the credential's `authenticate` would refuse.
+	 */
 	static async create(
 		ctx: KizenContext,
 		settings: RequestSettings = DEFAULT_REQUEST_SETTINGS,
 	): Promise<KizenClient> {
 		const credentials = await ctx.getCredentials('kizenApi');
-		const base = baseUrlFromCredentials(credentials);
-		if (base.problem !== undefined) {
-			throw new NodeOperationError(ctx.getNode(), `Kizen credential: ${base.problem}`, {
-				description: 'Open the Kizen API credential and correct the Base URL.',
+		const problem = credentialProblem(credentials);
+		if (problem !== undefined) {
+			throw new NodeOperationError(ctx.getNode(), `Kizen credential: ${problem}`, {
+				description: 'Open the Kizen API credential and correct it. Nothing was sent to Kizen.',
 			});
 		}
-		return new KizenClient(ctx, base.url, credentials, settings);
+		const base = baseUrlFromCredentials(credentials).url as string;
+		return new KizenClient(ctx, base, credentials, settings);
 	}
 
 	/**
 	 * Sends one request, retrying transient failures. Always resolves: with Kizen's answer whatever
-	 * its status, or with `statusCode: 0` and `networkCode` when no answer came (the caller turns
-	 * both into a per-item message).
+	 * its status (`malformed` says why a 2xx answer was not accepted, `location` where a 3xx
+	 * pointed), or with `statusCode: 0` and `networkCode` when no answer came. The caller turns each
+	 * into a per-item message (helpers/errors.ts).
 	 */
 	async request(req: KizenRequest): Promise<KizenResponse> {
+		checkPath(this.ctx, req.path);
 		const { maxAttempts, timeoutMs } = this.settings;
 		let lastRetryAfter: string | undefined;
 		for (let attempt = 1; ; attempt++) {
@@ -100,13 +142,12 @@ export class KizenClient {
 				response = await this.send(req, timeoutMs);
 			} catch (error) {
 				const code = networkCode(error);
-				// Not a network failure (a bug, a credential problem): retrying cannot help. Only the
-				// message is kept: n8n's error may hold the request config, headers and API key included.
-				if (code === undefined) {
-					const message = (error as Error)?.message ?? String(error);
-					throw new NodeApiError(this.ctx.getNode(), { message } as JsonObject, { message });
+				// Not a network failure (a refused credential, a bad certificate, a bug): retrying
+				// cannot help. Only the message is kept: n8n's error may hold the request's headers.
+				if (code === undefined) throw requestNotSent(this.ctx, error);
+				if (code === CANCELLED || this.cancelled()) {
+					return cancelledResponse(attempt, lastRetryAfter);
 				}
-				if (code === CANCELLED) return cancelledResponse(attempt, lastRetryAfter);
 				// A request that is not idempotent is repeated only when it never left this machine.
 				const retryable = req.idempotent || NOT_SENT_CODES.has(code);
 				if (!retryable || attempt >= maxAttempts) {
@@ -118,12 +159,22 @@ export class KizenClient {
 						retryAfter: lastRetryAfter,
 					};
 				}
-				await sleep(backoffMs(attempt));
+				await this.wait(backoffMs(attempt));
 				continue;
 			}
 			response.attempts = attempt;
 			if (response.retryAfter !== undefined) lastRetryAfter = response.retryAfter;
 			else response.retryAfter = lastRetryAfter;
+			if (isSuccessStatus(response.statusCode)) {
+				response.malformed = unexpectedBody(response.body, req.expect);
+				// A 2xx that is not what was asked for is no proof the work was done: a repeatable
+				// request tries again as after a 502; any other reports it (Create: "may have been created").
+				if (response.malformed === undefined || !req.idempotent || attempt >= maxAttempts) {
+					return response;
+				}
+				await this.wait(backoffMs(attempt));
+				continue;
+			}
 			if (!RETRYABLE_STATUSES.has(response.statusCode)) return response;
 
 			const waitMs = retryAfterMs(response.retryAfter) ?? backoffMs(attempt);
@@ -136,21 +187,30 @@ export class KizenClient {
 			const retryable = req.idempotent || response.statusCode === 429;
 			if (!retryable || attempt >= maxAttempts || waitMs > RETRY_AFTER_CAP_MS) return response;
 			if (response.statusCode === 429) await this.waitWhilePaused();
-			else await sleep(waitMs);
+			else await this.wait(waitMs);
 		}
 	}
 
 	/** Whether the user stopped the execution (then nothing more is sent or retried). */
 	cancelled(): boolean {
+		return this.cancelSignal()?.aborted === true;
+	}
+
+	private cancelSignal(): AbortSignal | undefined {
 		const ctx = this.ctx as Partial<IExecuteFunctions>;
-		return ctx.getExecutionCancelSignal?.()?.aborted === true;
+		return ctx.getExecutionCancelSignal?.();
+	}
+
+	/** Sleeps `ms`, or less when the execution is stopped meanwhile. */
+	private async wait(ms: number): Promise<void> {
+		await Promise.race([sleep(ms), this.stopped]);
 	}
 
 	private async waitWhilePaused(): Promise<void> {
 		let waitMs = this.pausedUntil - Date.now();
-		while (waitMs > 0) {
+		while (waitMs > 0 && !this.cancelled()) {
 			// Spread the restart a little so a paused pool does not stampede back in one burst.
-			await sleep(waitMs + Math.random() * 50);
+			await this.wait(waitMs + Math.random() * 50);
 			waitMs = this.pausedUntil - Date.now();
 		}
 	}
@@ -165,9 +225,14 @@ export class KizenClient {
 				qs: req.qs,
 				body: req.body,
 				json: true,
+				// With redirects off, axios gives up at the timeout but leaves the connection open
+				// until Kizen answers (measured with n8n-core 2.8.1's axios 1.12); n8n replaces any
+				// abort signal of ours with the execution's, so that cannot be helped here.
 				timeout: timeoutMs,
 				returnFullResponse: true,
 				ignoreHttpStatusErrors: true,
+				// The credential turns redirects off too; this says so where the request is made.
+				disableFollowRedirect: true,
 			},
 			{ credentialsDecrypted: { id: '', name: '', type: 'kizenApi', data: this.credentials } },
 		)) as { statusCode: number; body: unknown; headers?: Record<string, string | undefined> };
@@ -177,8 +242,57 @@ export class KizenClient {
 			body: raw.body,
 			requestId: headers['x-request-id'],
 			retryAfter: headers['retry-after'],
+			location: headers.location,
 		};
 	}
+}
+
+export function isSuccessStatus(statusCode: number): boolean {
+	return statusCode >= 200 && statusCode < 300;
+}
+
+/** Whether a body is an HTML page (a web app, a proxy's error page) rather than API data. */
+export function isWebPage(body: unknown): boolean {
+	return typeof body === 'string' && /^\s*</.test(body);
+}
+
+/** Why a 2xx body is not what the request expects, in words for the user; undefined when it is. */
+export function unexpectedBody(body: unknown, expectation: Expectation): string | undefined {
+	if (isWebPage(body)) return 'a web page instead of data';
+	if (expectation === 'anything') return undefined;
+	if (body === undefined || body === null || body === '') return 'an empty answer';
+	if (typeof body === 'string') return 'text that is not complete JSON (a cut-off or malformed answer)';
+	if (expectation === 'list') return Array.isArray(body) ? undefined : 'something other than a list';
+	if (typeof body !== 'object' || Array.isArray(body)) {
+		return `${Array.isArray(body) ? 'a list' : `a bare ${typeof body}`} instead of an object`;
+	}
+	if (expectation === 'page') {
+		return Array.isArray((body as IDataObject).results) ? undefined : 'an object without its list of results';
+	}
+	const id = (body as IDataObject).id;
+	return typeof id === 'string' && id !== '' ? undefined : 'an object without a record ID';
+}
+
+/**
+ * A path is built from values a user or an expression gave (an object name, a record ID). Values
+ * such as `.` or `..` or an empty one would make the URL point somewhere else (`/api/records/..`
+ * is `/api/`): refused here whatever the caller checked, so no such request is ever authenticated.
+ */
+function checkPath(ctx: KizenContext, path: string): void {
+	const segments = path.split('/').slice(1);
+	if (path.startsWith('/api/') && segments.every((s) => s !== '' && s !== '.' && s !== '..')) return;
+	throw new NodeOperationError(ctx.getNode(), `Refused to send a request to "${path}"`, {
+		description: 'A value used in the request path is empty, "." or "..". Nothing was sent to Kizen.',
+	});
+}
+
+function requestNotSent(ctx: KizenContext, error: unknown): NodeApiError {
+	const message = (error as Error)?.message ?? String(error);
+	const description =
+		'The request was not sent to Kizen, so nothing changed there. Correct the cause above and run again.';
+	const nodeError = new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description });
+	nodeError.message = message;
+	return nodeError;
 }
 
 /** Full-jitter exponential backoff: between half and all of base·2^(attempt-1), capped. */
@@ -201,10 +315,11 @@ function cancelledResponse(attempts: number, retryAfter?: string): KizenResponse
 }
 
 /**
- * The errno-style code of a failed request, wherever n8n's error wrapping put it: n8n-core 2.8
- * throws a NodeApiError whose `httpCode` holds the code (ECONNRESET, ECONNABORTED for an axios
- * timeout) and whose `messages` keep the original text; newer versions also keep the `cause`.
- * Timeouts come back as ETIMEDOUT. `undefined` when the failure is not a network one.
+ * The code of a failed request if the network failed it, wherever n8n's error wrapping put it:
+ * n8n-core 2.8 throws a NodeApiError whose `httpCode` holds the code (ECONNRESET, ECONNABORTED for
+ * an axios timeout) and whose `messages` keep the original text; newer versions also keep the
+ * `cause`. Timeouts come back as ETIMEDOUT. `undefined` when the failure is not a network one: a
+ * header value Node refuses (ERR_INVALID_CHAR), a certificate error, a refused credential.
  */
 export function networkCode(error: unknown): string | undefined {
 	let current = error as JsonObject | undefined;
@@ -212,13 +327,17 @@ export function networkCode(error: unknown): string | undefined {
 		const texts = [current.message, ...(Array.isArray(current.messages) ? current.messages : [])]
 			.filter((text): text is string => typeof text === 'string')
 			.join('\n');
+		// n8n aborts requests with the execution's cancel signal (the transport checks that first).
 		if (current.code === CANCELLED || current.name === 'CanceledError') return CANCELLED;
-		if (/timeout of \d+ms exceeded|timed? ?out/i.test(texts)) return 'ETIMEDOUT';
 		for (const candidate of [current.code, current.httpCode, current.errno]) {
-			if (typeof candidate !== 'string' || !ERRNO_CODE.test(candidate)) continue;
-			return TIMEOUT_CODES.has(candidate) ? 'ETIMEDOUT' : candidate;
+			if (typeof candidate !== 'string') continue;
+			if (TIMEOUT_CODES.has(candidate)) return 'ETIMEDOUT';
+			if (NOT_SENT_CODES.has(candidate) || DROPPED_CODES.has(candidate)) return candidate;
+			// Another errno-style code (ENETDOWN...): the connection failed, maybe after sending.
+			if (ERRNO_CODE.test(candidate)) return candidate;
 		}
-		if (/socket hang up/i.test(texts)) return 'ECONNRESET';
+		if (/timeout of \d+ms exceeded|\btimed out\b/i.test(texts)) return 'ETIMEDOUT';
+		if (/socket hang up|^aborted$/im.test(texts)) return 'ECONNRESET';
 		current = current.cause as JsonObject | undefined;
 	}
 	return undefined;
@@ -251,14 +370,19 @@ export async function runConcurrently<T>(
  * produce (text, 0, NaN): a bad Max Concurrent Requests would otherwise start no worker at all and
  * silently drop every item, a bad Max Attempts would retry forever.
  */
-export function requestSettingsFrom(options: IDataObject): RequestSettings & { concurrency: number } {
+export function requestSettingsFrom(
+	options: IDataObject,
+): RequestSettings & { concurrency: number } {
 	const whole = (value: unknown, fallback: number, min: number, max: number) => {
 		const number = Number(value ?? fallback);
 		return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
 	};
 	const seconds = Number(options.timeoutSeconds ?? DEFAULT_REQUEST_SETTINGS.timeoutMs / 1000);
 	return {
-		timeoutMs: Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : DEFAULT_REQUEST_SETTINGS.timeoutMs,
+		timeoutMs:
+			Number.isFinite(seconds) && seconds > 0
+				? Math.round(seconds * 1000)
+				: DEFAULT_REQUEST_SETTINGS.timeoutMs,
 		maxAttempts: whole(options.maxAttempts, DEFAULT_REQUEST_SETTINGS.maxAttempts, 1, 10),
 		concurrency: whole(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, 50),
 	};

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
+import type { KizenRequest } from '../../transport';
 import {
 	objectLocator,
 	recordIdParameter,
@@ -14,7 +14,7 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { recordIdFor } from './recordItem';
+import { recordIdFor, recordsPath, requestOrThrow } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -31,16 +31,26 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const recordId = recordIdFor.call(this, itemIndex);
-		const response = await client.request({
-			method: 'DELETE',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/${recordId}`,
-			idempotent: false,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, { itemIndex, itemLabel: recordId });
-		}
-		return { json: { archived: true, id: recordId }, pairedItem: { item: itemIndex } };
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'safe',
+		prepare: async (itemIndex, { client, schema }) => {
+			const recordId = recordIdFor.call(this, itemIndex);
+			const request: KizenRequest = {
+				method: 'DELETE',
+				path: `${recordsPath(schema)}/${recordId}`,
+				idempotent: false,
+				// Kizen answers 204 without a body.
+				expect: 'anything',
+			};
+			return async () => {
+				await requestOrThrow.call(this, client, request, {
+					itemIndex,
+					itemLabel: recordId,
+					sideEffect: 'archived',
+				});
+				return { json: { archived: true, id: recordId }, pairedItem: { item: itemIndex } };
+			};
+		},
 	});
 }

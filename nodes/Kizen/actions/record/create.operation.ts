@@ -11,7 +11,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
+import { ARCHIVED_MATCH_HINT } from '../../helpers/errors';
+import type { KizenRequest } from '../../transport';
 import {
 	fieldsMapper,
 	objectLocator,
@@ -22,7 +23,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, recordOutput } from './recordItem';
+import { fieldWritesFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
 
 const NOT_RETRIED =
 	' Create is never repeated once the request may have reached Kizen (a repeat would create a duplicate); use Create or Update for runs you may need to repeat.';
@@ -60,28 +61,33 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-		const context = { itemIndex };
-		const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
-		const body: IDataObject = { fields };
-		if (options.archivedMatch) body.unarchive = options.archivedMatch;
-		const response = await client.request({
-			method: 'POST',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/add`,
-			qs: options.returnAllFields ? { return_all_fields: true } : undefined,
-			body,
-			idempotent: false,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, {
-				...context,
-				sentFields: fields,
-				schema,
-				timeoutMs: client.settings.timeoutMs,
-				notIdempotent: true,
-			});
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'duplicates',
+		prepare: async (itemIndex, { client, schema }) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
+			const context = { itemIndex };
+			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			const body: IDataObject = { fields };
+			if (options.archivedMatch) body.unarchive = options.archivedMatch;
+			const request: KizenRequest = {
+				method: 'POST',
+				path: `${recordsPath(schema)}/add`,
+				qs: options.returnAllFields ? { return_all_fields: true } : undefined,
+				body,
+				idempotent: false,
+				expect: 'record',
+			};
+			return async () => {
+				const record = await requestOrThrow.call(this, client, request, {
+					...context,
+					sentFields: fields,
+					schema,
+					sideEffect: 'created',
+					archivedHint: ARCHIVED_MATCH_HINT,
+				});
+				return recordOutput(schema, record, options.output, itemIndex);
+			};
+		},
 	});
 }

@@ -1,14 +1,13 @@
 /** Record → Get: `GET /api/records/{object}/{id}`. */
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
 import type { OutputShape } from '../../helpers/output';
+import type { KizenRequest } from '../../transport';
 import {
 	objectLocator,
 	outputOption,
@@ -19,7 +18,13 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './recordItem';
-import { fieldSelection, recordIdFor, recordOutput } from './recordItem';
+import {
+	fieldSelection,
+	recordIdFor,
+	recordOutput,
+	recordsPath,
+	requestOrThrow,
+} from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -41,20 +46,28 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const recordId = recordIdFor.call(this, itemIndex);
-		const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
-			output?: OutputShape;
-		};
-		const response = await client.request({
-			method: 'GET',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/${recordId}`,
-			qs: fieldSelection(options),
-			idempotent: true,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, { itemIndex, itemLabel: recordId });
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'read',
+		prepare: async (itemIndex, { client, schema }) => {
+			const recordId = recordIdFor.call(this, itemIndex);
+			const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
+				output?: OutputShape;
+			};
+			const request: KizenRequest = {
+				method: 'GET',
+				path: `${recordsPath(schema)}/${recordId}`,
+				qs: fieldSelection(schema, options),
+				idempotent: true,
+				expect: 'record',
+			};
+			return async () => {
+				const record = await requestOrThrow.call(this, client, request, {
+					itemIndex,
+					itemLabel: recordId,
+				});
+				return recordOutput(schema, record, options.output, itemIndex);
+			};
+		},
 	});
 }

@@ -13,6 +13,7 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { isSuccess, kizenApiError } from '../../helpers/errors';
 import type { OutputShape } from '../../helpers/output';
+import { isWebPage } from '../../transport';
 import {
 	objectLocator,
 	outputOption,
@@ -22,7 +23,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './recordItem';
-import { fieldSelection, recordOutput } from './recordItem';
+import { fieldSelection, recordOutput, recordsPath } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -68,29 +69,42 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim();
-		if (!identifier) {
-			throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {
-				description: 'Set Name or Email to the record’s exact name (email for Contacts).',
-				itemIndex,
-			});
-		}
-		const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
-			output?: OutputShape;
-		};
-		const response = await client.request({
-			method: 'GET',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/lookup`,
-			qs: { identifier, ...fieldSelection(options) },
-			idempotent: true,
-		});
-		if (response.statusCode === 404 && this.getNodeParameter('onNoMatch', itemIndex) === 'empty') {
-			return [];
-		}
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, { itemIndex, itemLabel: identifier });
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'read',
+		prepare: async (itemIndex, { client, schema }) => {
+			const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim();
+			if (!identifier) {
+				throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {
+					description:
+						'Set Name or Email to the record’s exact name (email for Contacts). Nothing was sent to Kizen for this item.',
+					itemIndex,
+				});
+			}
+			const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
+				output?: OutputShape;
+			};
+			const onNoMatch = this.getNodeParameter('onNoMatch', itemIndex) as 'empty' | 'error';
+			return async () => {
+				const response = await client.request({
+					method: 'GET',
+					path: `${recordsPath(schema)}/lookup`,
+					qs: { identifier, ...fieldSelection(schema, options) },
+					idempotent: true,
+					expect: 'record',
+				});
+				// Kizen's 404 (JSON, not a web page) is "no record has this identifier".
+				const noMatch = response.statusCode === 404 && !isWebPage(response.body);
+				if (noMatch && onNoMatch === 'empty') return [];
+				if (!isSuccess(response)) {
+					throw kizenApiError(this.getNode(), response, {
+						itemIndex,
+						itemLabel: identifier,
+						timeoutMs: client.settings.timeoutMs,
+					});
+				}
+				return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+			};
+		},
 	});
 }

@@ -10,7 +10,6 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
 import type { ObjectSchema } from '../../helpers/interfaces';
 import type { OutputShape } from '../../helpers/output';
 import { describeProblem, toFilterValue } from '../../helpers/values';
@@ -24,7 +23,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './recordItem';
-import { fieldSelection, recordOutput } from './recordItem';
+import { fieldSelection, recordOutput, recordsPath, requestOrThrow } from './recordItem';
 
 const MAX_PAGE_SIZE = 1000;
 const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty'];
@@ -181,29 +180,48 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
-		const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
-		const body: IDataObject = {
-			query: conditions.length
-				? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }]
-				: [],
-			and: this.getNodeParameter('combine', itemIndex, 'and') === 'and',
-		};
-		const selection = fieldSelection(options);
-		if (typeof selection.field_names === 'string')
-			body.field_names = selection.field_names.split(',');
-		const qs: IDataObject = { ...(selection.all_fields ? selection : {}) };
-		const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
-		if (searchText) qs.search = searchText;
-		if (options.sortBy)
-			qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
-		const returnAll = this.getNodeParameter('returnAll', itemIndex, false) as boolean;
-		const limit = returnAll ? Infinity : (this.getNodeParameter('limit', itemIndex, 50) as number);
-
-		const records = await searchPages.call(this, client, schema, body, qs, limit, itemIndex);
-		return records.map((record) => recordOutput(schema, record, options.output, itemIndex));
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'read',
+		prepare: async (itemIndex, { client, schema }) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
+			const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
+			const body: IDataObject = {
+				query: conditions.length
+					? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }]
+					: [],
+				and: this.getNodeParameter('combine', itemIndex, 'and') === 'and',
+			};
+			const selection = fieldSelection(schema, options);
+			if (typeof selection.field_names === 'string')
+				body.field_names = selection.field_names.split(',');
+			const qs: IDataObject = { ...(selection.all_fields ? selection : {}) };
+			const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
+			if (searchText) qs.search = searchText;
+			if (options.sortBy)
+				qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
+			const limit = limitFor.call(this, itemIndex);
+			return async () => {
+				const records = await searchPages.call(this, client, schema, body, qs, limit, itemIndex);
+				return records.map((record) => recordOutput(schema, record, options.output, itemIndex));
+			};
+		},
 	});
+}
+
+/** Return All, or the Limit checked: an expression can give text, 0 or a fraction. */
+function limitFor(this: IExecuteFunctions, itemIndex: number): number {
+	if (this.getNodeParameter('returnAll', itemIndex, false) === true) return Infinity;
+	const limit = this.getNodeParameter('limit', itemIndex, 50) as unknown;
+	if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1) return limit;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
+		{
+			description: 'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
+			itemIndex,
+		},
+	);
 }
 
 /** One filter in Kizen's `fields_v2` form, with the value converted for the field's type. */
@@ -259,15 +277,20 @@ async function searchPages(
 	const records: IDataObject[] = [];
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit);
 	for (let page = 1; records.length < limit; page++) {
-		const response = await client.request({
-			method: 'POST',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/search`,
-			qs: { ...qs, page, page_size: pageSize },
-			body,
-			idempotent: true,
-		});
-		if (!isSuccess(response)) throw kizenApiError(this.getNode(), response, { itemIndex });
-		const { results = [], next } = response.body as {
+		const answer = await requestOrThrow.call(
+			this,
+			client,
+			{
+				method: 'POST',
+				path: `${recordsPath(schema)}/search`,
+				qs: { ...qs, page, page_size: pageSize },
+				body,
+				idempotent: true,
+				expect: 'page',
+			},
+			{ itemIndex },
+		);
+		const { results = [], next } = answer as {
 			results?: IDataObject[];
 			next?: string | null;
 		};

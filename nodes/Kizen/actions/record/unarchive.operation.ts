@@ -3,14 +3,13 @@
  * fail ("not archived"), so it is retried only when Kizen certainly did not process it.
  */
 import type {
-	IDataObject,
 	IExecuteFunctions,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
+import type { KizenRequest } from '../../transport';
 import type { OutputShape } from '../../helpers/output';
 import {
 	objectLocator,
@@ -20,7 +19,7 @@ import {
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { recordIdFor, recordOutput } from './recordItem';
+import { recordIdFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -37,17 +36,30 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const recordId = recordIdFor.call(this, itemIndex);
-		const options = this.getNodeParameter('options', itemIndex, {}) as { output?: OutputShape };
-		const response = await client.request({
-			method: 'PATCH',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/${recordId}/unarchive`,
-			idempotent: false,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, { itemIndex, itemLabel: recordId });
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'safe',
+		prepare: async (itemIndex, { client, schema }) => {
+			const recordId = recordIdFor.call(this, itemIndex);
+			const options = this.getNodeParameter('options', itemIndex, {}) as { output?: OutputShape };
+			const request: KizenRequest = {
+				method: 'PATCH',
+				path: `${recordsPath(schema)}/${recordId}/unarchive`,
+				idempotent: false,
+				// Kizen documents a 200 without saying what it holds (KIZEN-API.md).
+				expect: 'anything',
+			};
+			return async () => {
+				const answer = await requestOrThrow.call(this, client, request, {
+					itemIndex,
+					itemLabel: recordId,
+					sideEffect: 'unarchived',
+				});
+				const isRecord = answer && typeof answer === 'object' && typeof answer.id === 'string';
+				return isRecord
+					? recordOutput(schema, answer, options.output, itemIndex)
+					: { json: { unarchived: true, id: recordId }, pairedItem: { item: itemIndex } };
+			};
+		},
 	});
 }

@@ -7,7 +7,8 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
+import { ARCHIVED_RENAME_HINT } from '../../helpers/errors';
+import type { KizenRequest } from '../../transport';
 import {
 	fieldsMapper,
 	objectLocator,
@@ -19,7 +20,13 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, recordIdFor, recordOutput } from './recordItem';
+import {
+	fieldWritesFor,
+	recordIdFor,
+	recordOutput,
+	recordsPath,
+	requestOrThrow,
+} from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -48,29 +55,34 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const recordId = recordIdFor.call(this, itemIndex);
-		const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
-		const context = { itemIndex, itemLabel: recordId };
-		const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
-		const body: IDataObject = { fields };
-		if (options.overwriteArchivedIdentifier) body.archived_conflict = 'overwrite';
-		const response = await client.request({
-			method: 'PATCH',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/${recordId}`,
-			qs: options.returnAllFields ? { return_all_fields: true } : undefined,
-			body,
-			// Setting the same values twice leaves the record as once: safe to retry.
-			idempotent: true,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, {
-				...context,
-				sentFields: fields,
-				schema,
-				timeoutMs: client.settings.timeoutMs,
-			});
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'safe',
+		prepare: async (itemIndex, { client, schema }) => {
+			const recordId = recordIdFor.call(this, itemIndex);
+			const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
+			const context = { itemIndex, itemLabel: recordId };
+			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			const body: IDataObject = { fields };
+			if (options.overwriteArchivedIdentifier) body.archived_conflict = 'overwrite';
+			const request: KizenRequest = {
+				method: 'PATCH',
+				path: `${recordsPath(schema)}/${recordId}`,
+				qs: options.returnAllFields ? { return_all_fields: true } : undefined,
+				body,
+				// Setting the same values twice leaves the record as once: safe to retry.
+				idempotent: true,
+				expect: 'record',
+			};
+			return async () => {
+				const record = await requestOrThrow.call(this, client, request, {
+					...context,
+					sentFields: fields,
+					schema,
+					archivedHint: ARCHIVED_RENAME_HINT,
+				});
+				return recordOutput(schema, record, options.output, itemIndex);
+			};
+		},
 	});
 }

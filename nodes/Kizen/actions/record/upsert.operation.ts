@@ -11,10 +11,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { isSuccess, kizenApiError } from '../../helpers/errors';
+import { ARCHIVED_MATCH_HINT, ARCHIVED_RENAME_HINT } from '../../helpers/errors';
 import type { ObjectSchema } from '../../helpers/interfaces';
 import { CONTACTS_OBJECT } from '../../helpers/interfaces';
-import { isEmailAddress } from '../../helpers/values';
+import { convertValue, describeProblem } from '../../helpers/values';
+import type { KizenRequest } from '../../transport';
 import {
 	fieldsMapper,
 	objectLocator,
@@ -25,7 +26,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, recordOutput } from './recordItem';
+import { fieldWritesFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -66,58 +67,71 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
-	return await runItems.call(this, items, async (itemIndex, client, schema) => {
-		const options = this.getNodeParameter('options', itemIndex, {}) as UpsertOptions;
-		const lookupValue = String(this.getNodeParameter('lookupValue', itemIndex, '') ?? '').trim();
-		checkLookupValue.call(this, schema, lookupValue, itemIndex);
-		const context = { itemIndex, itemLabel: lookupValue };
-		const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
-
-		const body: IDataObject = { lookup_value: lookupValue, fields };
-		if (options.archivedMatch) body.oncreate_unarchive = options.archivedMatch;
-		if (options.overwriteArchivedIdentifier) body.onupdate_archived_conflict = 'overwrite';
-		const response = await client.request({
-			method: 'POST',
-			path: `/api/records/${encodeURIComponent(schema.object.name)}/upsert`,
-			qs: options.returnAllFields ? { return_all_fields: true } : undefined,
-			body,
-			idempotent: true,
-		});
-		if (!isSuccess(response)) {
-			throw kizenApiError(this.getNode(), response, {
-				...context,
-				sentFields: fields,
-				schema,
-				timeoutMs: client.settings.timeoutMs,
-			});
-		}
-		return recordOutput(schema, response.body as IDataObject, options.output, itemIndex);
+	return await runItems.call(this, items, {
+		properties,
+		rerun: 'safe',
+		prepare: async (itemIndex, { client, schema }) => {
+			const options = this.getNodeParameter('options', itemIndex, {}) as UpsertOptions;
+			const lookupValue = lookupValueFor.call(this, schema, itemIndex);
+			const context = { itemIndex, itemLabel: lookupValue };
+			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			const body: IDataObject = { lookup_value: lookupValue, fields };
+			if (options.archivedMatch) body.oncreate_unarchive = options.archivedMatch;
+			if (options.overwriteArchivedIdentifier) body.onupdate_archived_conflict = 'overwrite';
+			const renames = fields.some((write) => write.id === schema.byApiName.get(schema.identifierFieldName)?.id);
+			const request: KizenRequest = {
+				method: 'POST',
+				path: `${recordsPath(schema)}/upsert`,
+				qs: options.returnAllFields ? { return_all_fields: true } : undefined,
+				body,
+				idempotent: true,
+				expect: 'record',
+			};
+			return async () => {
+				const record = await requestOrThrow.call(this, client, request, {
+					...context,
+					sentFields: fields,
+					schema,
+					// The update branch renames when the fields hold the identifier.
+					archivedHint: renames ? `${ARCHIVED_MATCH_HINT} ${ARCHIVED_RENAME_HINT}` : ARCHIVED_MATCH_HINT,
+				});
+				return recordOutput(schema, record, options.output, itemIndex);
+			};
+		},
 	});
 }
 
-function checkLookupValue(
-	this: IExecuteFunctions,
-	schema: ObjectSchema,
-	lookupValue: string,
-	itemIndex: number,
-): void {
+/**
+ * The item's Lookup Value, checked before any request: not empty, and a value the record's
+ * identifier field (email for Contacts, name otherwise) can hold, by the same conversion rule.
+ */
+function lookupValueFor(this: IExecuteFunctions, schema: ObjectSchema, itemIndex: number): string {
+	const lookupValue = String(this.getNodeParameter('lookupValue', itemIndex, '') ?? '').trim();
 	const isContacts = schema.object.name === CONTACTS_OBJECT;
 	const what = isContacts ? 'the contact’s email address' : 'the record’s name';
+	const example = isContacts ? '{{ $json.email }}' : '{{ $json.name }}';
 	if (!lookupValue) {
 		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Lookup Value is empty`, {
-			description: `Set Lookup Value to ${what}, e.g. ${isContacts ? '{{ $json.email }}' : '{{ $json.name }}'}. Nothing was sent to Kizen for this item.`,
+			description: `Set Lookup Value to ${what}, e.g. ${example}. Nothing was sent to Kizen for this item.`,
 			itemIndex,
 		});
 	}
-	if (isContacts && !isEmailAddress(lookupValue)) {
+	const identifier = schema.byApiName.get(schema.identifierFieldName) ?? {
+		id: '',
+		name: schema.identifierFieldName,
+		display_name: isContacts ? 'Email' : 'Name',
+		field_type: isContacts ? 'email' : 'text',
+	};
+	const converted = convertValue(identifier, lookupValue);
+	if (converted.problem !== undefined) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Item ${itemIndex}: Lookup Value "${lookupValue}" is not an email address`,
+			`Item ${itemIndex}: ${describeProblem({ key: 'Lookup Value', value: lookupValue, problem: converted.problem })}`,
 			{
-				description:
-					'Contacts are matched by email: set Lookup Value to the contact’s email, e.g. {{ $json.email }}. Nothing was sent to Kizen for this item.',
+				description: `Kizen matches ${isContacts ? 'Contacts by email' : 'records by name'}: set Lookup Value to ${what}, e.g. ${example}. Nothing was sent to Kizen for this item.`,
 				itemIndex,
 			},
 		);
 	}
+	return lookupValue;
 }
