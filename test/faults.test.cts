@@ -18,6 +18,7 @@ import type {
 import { KizenApi } from '../credentials/KizenApi.credentials';
 import type { KizenRequest } from '../nodes/Kizen/transport';
 import {
+	DEFAULT_REQUEST_SETTINGS,
 	KizenClient,
 	networkCode,
 	requestSettingsFrom,
@@ -172,7 +173,7 @@ function expectPoolPaused(pauseMs: number, slackMs = 100) {
 // ---------------------------------------------------------------------------------------------
 
 describe('429 Too Many Requests', () => {
-	it('Retry-After in seconds: the whole pool pauses, items retry, and an item that stays rate-limited fails alone', async () => {
+	it('Retry-After in seconds: the whole pool pauses, items retry, and an item still refused after its Rate Limit Wait fails alone', async () => {
 		sim.addFault({
 			kind: 'status',
 			status: 429,
@@ -185,17 +186,30 @@ describe('429 Too Many Requests', () => {
 			retryAfter: '1',
 			match: { path: '/upsert', predicate: everyAttemptOf([120]) },
 		});
-		const result = await runBatch({ maxAttempts: 2 });
+		const result = await runBatch({ maxAttempts: 2, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
 			failed: [120],
 			message:
-				/Kizen rate-limited this request and it still failed after 2 attempts \(last Retry-After: 1\)$/,
-			maxAttempts: 2,
+				/Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, [23] attempts \(last Retry-After: 1\)$/,
+			maxAttempts: 3,
 		});
 		expect(requestsFor(5).map((r) => r.status)).toEqual([429, 201]);
-		expect(requestsFor(120).map((r) => r.status)).toEqual([429, 429]);
-		expect(result.rawItems('Kizen')[120].error?.description).toMatch(/Max Concurrent Requests/);
+		expect(requestsFor(120).every((r) => r.status === 429)).toBe(true);
+		expect(result.rawItems('Kizen')[120].error?.description).toMatch(/Rate Limit Wait/);
 		expectPoolPaused(1000);
+	});
+
+	it('429s do not use up Max Attempts: an item refused again and again still goes through while Kizen accepts others', async () => {
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+			times: 4,
+			match: { path: '/upsert', predicate: everyAttemptOf([7]) },
+		});
+		const result = await runBatch({ maxAttempts: 1 }, 40);
+		expectEveryItemAccountedFor(result, { maxAttempts: 5, n: 40 });
+		expect(requestsFor(7).map((r) => r.status)).toEqual([429, 429, 429, 429, 201]);
 	});
 
 	it('Retry-After as an HTTP date: nothing is sent before that date', async () => {
@@ -227,11 +241,11 @@ describe('429 Too Many Requests', () => {
 			status: 429,
 			match: { path: '/upsert', predicate: everyAttemptOf([190]) },
 		});
-		const result = await runBatch({ maxAttempts: 3 });
+		const result = await runBatch({ maxAttempts: 3, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
 			failed: [190],
-			message: /Kizen rate-limited this request and it still failed after 3 attempts$/,
-			maxAttempts: 3,
+			message: /Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, \d attempts$/,
+			maxAttempts: 5,
 		});
 		// The first backoff is 250–500 ms (half to all of 500 ms): nobody starts in its first 250 ms.
 		expectPoolPaused(250);
@@ -242,11 +256,29 @@ describe('429 Too Many Requests', () => {
 	it('a token-bucket rate limit below the request rate: every item upserted, none failed', async () => {
 		sim.setRateLimit({ perSecond: 100, burst: 40, retryAfterSeconds: 1 });
 		const result = await runBatch();
-		expectEveryItemAccountedFor(result, { maxAttempts: 5 });
+		expectEveryItemAccountedFor(result, { maxAttempts: 50 });
 		const throttled = sim.requests.filter((r) => r.fault === 'rate_limit');
 		expect(throttled.length).toBeGreaterThan(0);
 		expectPoolPaused(1000);
 	});
+
+	it.each([
+		['the adaptive default', {}, 32],
+		['Fixed 8', { concurrencyMode: 'fixed', maxConcurrency: 8 }, 8],
+	])(
+		'a 429 storm (a token bucket far below what the pool sends) with %s: 0 failed items, nothing duplicated',
+		async (_label, options, ceiling) => {
+			sim.setLatency(10);
+			sim.setRateLimit({ perSecond: 40, burst: 5, retryAfterSeconds: 1 });
+			const result = await runBatch(options, 120);
+			// Default Max Attempts (5) and Rate Limit Wait: however often an item is refused, it
+			// goes through once Kizen accepts it.
+			expectEveryItemAccountedFor(result, { maxAttempts: 50, n: 120 });
+			expect(sim.requests.filter((r) => r.fault === 'rate_limit').length).toBeGreaterThan(0);
+			expect(sim.maxInFlight).toBeLessThanOrEqual(ceiling);
+			expectPoolPaused(1000);
+		},
+	);
 });
 
 describe('5xx', () => {
@@ -398,7 +430,7 @@ describe('bounded concurrency', () => {
 			expect(sent[i].receivedAt).toBeGreaterThanOrEqual(sent[i - 1].respondedAt!);
 	});
 
-	it('the default keeps 8 requests in flight, never more, and the output follows the input order', async () => {
+	it('Fixed keeps its number in flight, never more, and the output follows the input order', async () => {
 		sim.setLatency(20);
 		// Answers come back out of order: every 3rd item is slower.
 		sim.addFault({
@@ -406,12 +438,50 @@ describe('bounded concurrency', () => {
 			delayMs: 60,
 			match: { path: '/upsert', predicate: (info) => itemOf(info) % 3 === 0 },
 		});
-		const result = await runBatch({}, 80);
+		const result = await runBatch({ concurrencyMode: 'fixed', maxConcurrency: 8 }, 80);
 		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 80 });
 		expect(sim.maxInFlight).toBe(8);
 		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
 			Array.from({ length: 80 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
 		);
+	});
+
+	it('the adaptive default starts with a few requests, grows while Kizen keeps up, and never passes Max Concurrent Requests', async () => {
+		sim.setLatency(20);
+		const result = await runBatch({ maxConcurrency: 12 }, 150);
+		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 150 });
+		const sent = upserts();
+		// Until the first measuring window (8 answers) is complete, at most 4 are in flight.
+		expect(Math.max(...sent.slice(0, 8).map((r) => r.inFlight))).toBeLessThanOrEqual(4);
+		expect(sim.maxInFlight).toBeGreaterThanOrEqual(8);
+		expect(sim.maxInFlight).toBeLessThanOrEqual(12);
+		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
+			Array.from({ length: 150 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
+		);
+	});
+
+	it('stopping on error: no new request starts after the failure, those in flight finish, and the error counts what was written', async () => {
+		sim.setLatency(20);
+		sim.addFault({
+			kind: 'status',
+			status: 500,
+			match: { path: '/upsert', predicate: everyAttemptOf([60]) },
+		});
+		const result = await runKizen(
+			sim,
+			upsertParams({ concurrencyMode: 'fixed', maxConcurrency: 8 }),
+			batch(),
+		);
+		expect(result.error?.message).toMatch(/^Item 60 .*HTTP 500/);
+		const [failed] = requestsFor(60);
+		// Requests the client had started before the 500 came back may still arrive just after it.
+		const later = upserts().filter((r) => r.receivedAt > failed.respondedAt! + 100);
+		expect(later.map((r) => itemOf(r))).toEqual([]);
+		const written = sim
+			.records(CONTACTS)
+			.live.filter((r) => r.identifier.endsWith('@faults.example'));
+		expect(written.length).toBeLessThan(N);
+		expect(result.error?.description).toContain(`${written.length} of ${N} items were written`);
 	});
 
 	it('with the error output, failed items leave on the second output with their pairedItem; the rest stay in order', async () => {
@@ -455,7 +525,11 @@ class TransportProbe implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const client = await KizenClient.create(this, { timeoutMs: 1000, maxAttempts: 3 });
+		const client = await KizenClient.create(this, {
+			...DEFAULT_REQUEST_SETTINGS,
+			timeoutMs: 1000,
+			maxAttempts: 3,
+		});
 		const out: INodeExecutionData[] = [];
 		for (const [index, item] of this.getInputData().entries()) {
 			const response = await client.request(item.json as unknown as KizenRequest);
@@ -594,26 +668,47 @@ describe('transport details', () => {
 		expect(networkCode({ message: 'x', cause: { code: 'ECONNREFUSED' } })).toBe('ECONNREFUSED');
 		expect(networkCode({ code: 'ERR_CANCELED', message: 'canceled' })).toBe('ERR_CANCELED');
 		// Node refusing a header value is not a network failure: never retried, never "connection lost".
-		expect(networkCode({ code: 'ERR_INVALID_CHAR', message: 'Invalid character in header content' })).toBeUndefined();
+		expect(
+			networkCode({ code: 'ERR_INVALID_CHAR', message: 'Invalid character in header content' }),
+		).toBeUndefined();
 		expect(networkCode({ httpCode: '400', message: 'Bad request' })).toBeUndefined();
 		expect(networkCode(new Error('Cannot read properties of undefined'))).toBeUndefined();
 	});
 
 	it('turns option values an expression may produce into safe settings', () => {
-		expect(requestSettingsFrom({})).toEqual({ timeoutMs: 30_000, maxAttempts: 5, concurrency: 8 });
-		expect(
-			requestSettingsFrom({ maxConcurrency: 'lots', maxAttempts: 'many', timeoutSeconds: 'long' }),
-		).toEqual({
+		const defaults = {
 			timeoutMs: 30_000,
 			maxAttempts: 5,
-			concurrency: 8,
-		});
+			rateLimitWaitMs: 300_000,
+			concurrency: { mode: 'adaptive', maxConcurrency: 32 },
+		};
+		expect(requestSettingsFrom({})).toEqual(defaults);
 		expect(
-			requestSettingsFrom({ maxConcurrency: 0, maxAttempts: 1e9, timeoutSeconds: 2.5 }),
+			requestSettingsFrom({
+				maxConcurrency: 'lots',
+				maxAttempts: 'many',
+				timeoutSeconds: 'long',
+				rateLimitWaitSeconds: 'forever',
+				concurrencyMode: 'turbo',
+			}),
+		).toEqual(defaults);
+		expect(
+			requestSettingsFrom({
+				maxConcurrency: 0,
+				maxAttempts: 1e9,
+				timeoutSeconds: 2.5,
+				rateLimitWaitSeconds: -5,
+				concurrencyMode: 'fixed',
+			}),
 		).toEqual({
 			timeoutMs: 2500,
 			maxAttempts: 10,
-			concurrency: 1,
+			rateLimitWaitMs: 0,
+			concurrency: { mode: 'fixed', maxConcurrency: 1 },
+		});
+		expect(requestSettingsFrom({ maxConcurrency: 500, rateLimitWaitSeconds: 1e9 })).toMatchObject({
+			rateLimitWaitMs: 3_600_000,
+			concurrency: { maxConcurrency: 50 },
 		});
 	});
 
@@ -626,7 +721,7 @@ describe('transport details', () => {
 			getExecutionCancelSignal: () => controller.signal,
 			helpers: { httpRequestWithAuthentication: send },
 		} as unknown as IExecuteFunctions;
-		const client = await KizenClient.create(ctx, { timeoutMs: 1000, maxAttempts: 5 });
+		const client = await KizenClient.create(ctx, { ...DEFAULT_REQUEST_SETTINGS, timeoutMs: 1000 });
 		controller.abort();
 		const response = await client.request({
 			method: 'GET',

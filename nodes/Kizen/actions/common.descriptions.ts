@@ -90,22 +90,52 @@ export const fieldsMapper: INodeProperties = {
 /** Options every Record operation offers: how hard to push Kizen and how long to wait. */
 export const transportOptions: INodeProperties[] = [
 	{
+		displayName: 'Concurrency',
+		name: 'concurrencyMode',
+		type: 'options',
+		default: 'adaptive',
+		options: [
+			{
+				name: 'Adaptive',
+				value: 'adaptive',
+				description:
+					'Start with a few requests at once and send more while Kizen answers as fast as at its quickest, up to Max Concurrent Requests; send fewer when its answers slow down or it rate-limits',
+			},
+			{
+				name: 'Fixed',
+				value: 'fixed',
+				description: 'Always send Max Concurrent Requests at once',
+			},
+		],
+		description:
+			'How many requests are sent to Kizen at the same time. Adaptive finds what Kizen handles well without a setting; Fixed is for a number you know.',
+	},
+	{
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 10 },
 		default: 5,
 		description:
-			'How many times to try a request in total when Kizen answers 429 (rate limited), 502, 503 or 504, or the connection drops or times out. Waits grow exponentially and honour Retry-After.',
+			'How many times to try a request in total when Kizen answers 502, 503 or 504, or the connection drops or times out. Waits grow exponentially and honour Retry-After. A 429 (rate limited) does not use up attempts: see Rate Limit Wait.',
 	},
 	{
 		displayName: 'Max Concurrent Requests',
 		name: 'maxConcurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 50 },
-		default: 8,
+		default: 32,
 		description:
-			'How many items are sent to Kizen at the same time. 1 sends them one after another. Output order always follows input order.',
+			'The most requests sent to Kizen at the same time: the ceiling with Concurrency Adaptive, the number with Fixed. 1 sends items one after another. Output order always follows input order.',
+	},
+	{
+		displayName: 'Rate Limit Wait (Seconds)',
+		name: 'rateLimitWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: 300,
+		description:
+			'How long one item may keep being rate-limited (Kizen answers 429) before it fails. Meanwhile every request waits for Retry-After and the node resumes at the rate Kizen accepts. 0 fails an item at its first 429.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',

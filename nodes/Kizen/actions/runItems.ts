@@ -21,7 +21,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { itemPrefix } from '../helpers/errors';
 import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
-import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
+import { KizenClient, RequestNotStarted, requestSettingsFrom, runConcurrently } from '../transport';
 import { checkChoices } from './checkChoices';
 
 export interface ItemContext {
@@ -57,13 +57,10 @@ export async function runItems(
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	let client: KizenClient;
-	let concurrency: number;
 	try {
 		// Transport options shape the whole batch, not one item: read once.
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const { concurrency: limit, ...settings } = requestSettingsFrom(options);
-		concurrency = limit;
-		client = await KizenClient.create(this, settings);
+		client = await KizenClient.create(this, requestSettingsFrom(options));
 	} catch (caught) {
 		// Nothing can start (credential or Base URL refused): every item fails, each on its own.
 		if (!continueOnFail) throw asNodeError.call(this, caught);
@@ -89,10 +86,12 @@ export async function runItems(
 		}
 	}
 
-	// Phase 2: send what was prepared.
+	// Phase 2: send what was prepared. As many items are under way as the client may ever have
+	// requests in flight; the client's gate decides how many really are (adaptive or fixed).
 	const done: boolean[] = new Array(items.length).fill(false);
 	let firstFailure: { itemIndex: number; error: NodeError } | undefined;
-	await runConcurrently(items.length, concurrency, async (itemIndex) => {
+	const workers = client.settings.concurrency.maxConcurrency;
+	await runConcurrently(items.length, workers, async (itemIndex) => {
 		const send = sends[itemIndex];
 		sends[itemIndex] = undefined; // the prepared body is not needed once sent
 		if (!send || client.cancelled()) return;
@@ -103,10 +102,13 @@ export async function runItems(
 			output[itemIndex] = Array.isArray(result) ? result : [result];
 			done[itemIndex] = true;
 		} catch (caught) {
+			// Waiting for its first request when the node stopped starting new ones: not sent.
+			if (caught instanceof RequestNotStarted) return;
 			const error = asItemError.call(this, caught, itemIndex);
 			if (continueOnFail) output[itemIndex] = [errorItem(error, itemIndex)];
-			else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
-				firstFailure = { itemIndex, error };
+			else {
+				client.stopNewRequests();
+				if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error };
 			}
 		}
 	});

@@ -87,6 +87,13 @@ function mayHaveHappened(sideEffect: NonNullable<ErrorContext['sideEffect']>): s
 	return `The record may have been ${sideEffect}: check in Kizen before running this item again.${duplicate}`;
 }
 
+/** `0.4 s`, `12 s`, `3 min 20 s`. */
+function seconds(ms: number): string {
+	if (ms < 10_000) return `${Math.round(ms / 100) / 10} s`;
+	const total = Math.round(ms / 1000);
+	return total < 120 ? `${total} s` : `${Math.floor(total / 60)} min ${total % 60} s`;
+}
+
 function describe(
 	response: KizenResponse,
 	context: ErrorContext,
@@ -174,8 +181,8 @@ function describe(
 			};
 		case 429:
 			return {
-				message: `Kizen rate-limited this request and it still failed after ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
-				hint: 'Lower Options → Max Concurrent Requests, or raise Options → Max Attempts.',
+				message: `Kizen kept rate-limiting this request (HTTP 429) for ${seconds(response.rateLimitedMs ?? 0)}, ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
+				hint: 'Kizen accepted fewer requests than this run needed for longer than Options → Rate Limit Wait allows (the node already slows down to the rate Kizen accepts). Raise Rate Limit Wait, or run the workflow when the account is less busy.',
 			};
 		case 500:
 			return {

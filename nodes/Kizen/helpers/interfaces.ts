@@ -59,6 +59,8 @@ export interface KizenResponse {
 	malformed?: string;
 	/** Where a 3xx answer pointed (never followed). */
 	location?: string;
+	/** How long the request had been rate-limited (429) when it gave up, in milliseconds. */
+	rateLimitedMs?: number;
 }
 
 export const CONTACTS_OBJECT = 'client_client';

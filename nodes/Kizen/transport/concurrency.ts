@@ -398,9 +398,11 @@ export function executionWaits(signal: AbortSignal | undefined): Waits {
  * waiting costs one timer, not one per request.
  */
 export class RequestGate {
-	private readonly queue: Array<(ticket: Ticket | undefined) => void> = [];
+	private readonly queue: Array<{ retry: boolean; resolve: (ticket: Ticket | undefined) => void }> =
+		[];
 	private pumping = false;
 	private closed = false;
+	private noNewRequests = false;
 	private wakeUp: (() => void) | undefined;
 
 	constructor(
@@ -411,14 +413,14 @@ export class RequestGate {
 	}
 
 	/**
-	 * Resolves with a ticket when the request may start, or `undefined` when it must not start
-	 * at all (the execution was cancelled, or `close()` was called).
+	 * Resolves with a ticket when the request may start, or `undefined` when it must not start at
+	 * all: the execution was cancelled (`close()`), or it is a first attempt and the node starts no
+	 * new requests (`stopNewRequests()`). Every ticket must be given back with `leave()`.
 	 */
-	async enter(): Promise<Ticket | undefined> {
-		if (this.closed || this.waits.cancelled) return undefined;
-		if (this.queue.length === 0 && this.controller.startDelay() === 0)
-			return this.controller.start();
-		const ticket = new Promise<Ticket | undefined>((resolve) => this.queue.push(resolve));
+	async enter(retry = false): Promise<Ticket | undefined> {
+		if (this.closed || this.waits.cancelled || (this.noNewRequests && !retry)) return undefined;
+		if (this.queue.length === 0 && this.controller.startDelay() === 0) return this.controller.start();
+		const ticket = new Promise<Ticket | undefined>((resolve) => this.queue.push({ retry, resolve }));
 		void this.pump();
 		return await ticket;
 	}
@@ -428,10 +430,19 @@ export class RequestGate {
 		this.wake();
 	}
 
+	/** First attempts get `undefined` from now on (waiting ones too); retries still go. */
+	stopNewRequests(): void {
+		this.noNewRequests = true;
+		for (let i = this.queue.length - 1; i >= 0; i--) {
+			if (!this.queue[i].retry) this.queue.splice(i, 1)[0].resolve(undefined);
+		}
+		this.wake();
+	}
+
 	/** Starts nothing more: every waiting request gets `undefined`. */
 	close(): void {
 		this.closed = true;
-		for (const resolve of this.queue.splice(0)) resolve(undefined);
+		for (const waiter of this.queue.splice(0)) waiter.resolve(undefined);
 		this.wake();
 	}
 
@@ -448,7 +459,7 @@ export class RequestGate {
 			while (this.queue.length > 0 && !this.closed) {
 				const delay = this.controller.startDelay();
 				if (delay === 0) {
-					this.queue.shift()?.(this.controller.start());
+					this.queue.shift()?.resolve(this.controller.start());
 				} else if (delay === Infinity) {
 					await new Promise<void>((resolve) => (this.wakeUp = resolve));
 				} else {
