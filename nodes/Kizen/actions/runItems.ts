@@ -64,7 +64,9 @@ export async function runItems(
 	} catch (caught) {
 		// Nothing can start (credential or Base URL refused): every item fails, each on its own.
 		if (!continueOnFail) throw asNodeError.call(this, caught);
-		return items.map((_, itemIndex) => errorItem(asItemError.call(this, caught, itemIndex), itemIndex));
+		return items.map((_, itemIndex) =>
+			errorItem(asItemError.call(this, caught, itemIndex), itemIndex),
+		);
 	}
 	const schemas = new SchemaCache(this, client);
 	const output: Array<INodeExecutionData[] | undefined> = new Array(items.length);
@@ -108,7 +110,8 @@ export async function runItems(
 			if (continueOnFail) output[itemIndex] = [errorItem(error, itemIndex)];
 			else {
 				client.stopNewRequests();
-				if (!firstFailure || itemIndex < firstFailure.itemIndex) firstFailure = { itemIndex, error };
+				if (!firstFailure || itemIndex < firstFailure.itemIndex)
+					firstFailure = { itemIndex, error };
 			}
 		}
 	});

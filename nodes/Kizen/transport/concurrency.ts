@@ -5,18 +5,20 @@
  * each HTTP request tells it (its latency and its outcome), in the spirit of TCP congestion
  * control and Netflix's concurrency-limits (Vegas, Gradient2):
  *
- * - **Adaptive** (the default): the limit starts low and, one measuring window at a time (about
- *   one round trip), doubles while the window's mean latency stays near the lowest window mean
- *   seen recently, then grows by a quarter once latency has moved ("slow start", then careful
- *   growth). It shrinks multiplicatively when latency rises well above that minimum (Kizen is
- *   queueing our requests), and harder on a 429 or an overload answer (502/503/504, timeout). The
- *   user's number is the ceiling; 1 means one request at a time.
+ * - **Adaptive** (the default): the limit starts at 4 and moves once per measuring window (about
+ *   one round trip). While the window's mean latency stays at the lowest window mean seen recently
+ *   it doubles, up to half the ceiling ("slow start"); while latency stays near that minimum it
+ *   grows, the more the closer; from 1.5× the minimum (Kizen is queueing our requests) it shrinks
+ *   to 0.8×, and a 429 or an overload answer (502/503/504, timeout) takes it to 0.7×, once per
+ *   flight of requests. Now and then one window runs at half the limit to re-measure the minimum.
+ *   The user's number is the ceiling; 1 means one request at a time.
  * - **Fixed**: always the user's number in flight, as before.
  *
  * In both modes a 429 pauses every request until its Retry-After, then the pool resumes **paced**:
- * one request every 1/rate seconds, the rate starting just below the rate Kizen was accepting when
- * it refused, and probing upward (fast far below that rate, slowly near it). So the pool settles
- * at an account's rate limit instead of restarting all at once and colliding again.
+ * one request every 1/rate seconds, at 0.9× the rate Kizen was accepting just before, probing
+ * upward (2 % a second near the rate at which the pace itself was last refused, doubling each
+ * second elsewhere). So the pool settles at an account's rate limit instead of restarting all at
+ * once and colliding again; pacing ends once it could not hold anything back.
  *
  * `ConcurrencyController` holds the rules and never waits: it is driven by an injected clock and
  * random source, so its rules are unit-tested without timers. `RequestGate` is the waiting room in
@@ -70,31 +72,37 @@ const BASELINE_WINDOWS = 30;
  */
 const PROBE_EVERY = [18, 24] as const;
 /**
- * Window mean ÷ baseline (+ slack): up to FLAT, latency has not moved (slow start may go on);
- * up to NEAR_MINIMUM, still near it (grow carefully); from RISING, Kizen is queueing (shrink).
+ * Window mean ÷ baseline: up to FLAT, latency has not moved (slow start doubles); up to
+ * NEAR_MINIMUM, still near it (grow, the more the closer to the minimum); from RISING, Kizen is
+ * queueing our requests (shrink). Gradient2 tolerates 1.5× by default; growth stops earlier.
  */
 const FLAT = 1.1;
-const NEAR_MINIMUM = 1.2;
+const NEAR_MINIMUM = 1.3;
 const RISING = 1.5;
 /** Absolute slack so scheduling noise of a few ms on a fast network is not read as queueing. */
 const LATENCY_SLACK_MS = 5;
+/** Slow start doubles the limit per window, up to half the ceiling (TCP's initial ssthresh). */
 const SLOW_START_GROWTH = 2;
-const GROWTH = 1.25;
+/** Growth per window at the minimum latency, falling to +1 at NEAR_MINIMUM. */
+const MOST_GROWTH = 0.5;
 const LATENCY_BACKOFF = 0.8;
 const REFUSAL_BACKOFF = 0.7;
 
 /** Pacing after a 429: start at this share of the rate Kizen was accepting. */
 const PACE_BACKOFF = 0.9;
-/** The accepted rate is measured over the last this many milliseconds (at least the other). */
-const RATE_WINDOW_MS = 2000;
-const RATE_MIN_SPAN_MS = 500;
+/**
+ * The accepted rate is measured over the last second: long enough to count, short enough to be
+ * the rate just before the refusal, not the ramp that led there.
+ */
+const RATE_WINDOW_MS = 1000;
+const RATE_MIN_SPAN_MS = 1000;
 /**
  * Growth per second of pacing: slow near the rate Kizen last refused at (within these bounds of
  * it), fast below (recovering) and above (the limit has moved) or when that rate is unknown.
  */
 const PACE_FAST_GROWTH = 1;
 const PACE_SLOW_GROWTH = 0.02;
-const PACE_NEAR_REFUSAL = [0.85, 1.15] as const;
+const PACE_NEAR_REFUSAL = [0.9, 1.1] as const;
 /** Requests per second when a 429 comes before any accepted answer gave a rate. */
 const PACE_FIRST_RATE = 1;
 const PACE_MIN_RATE = 0.2;
@@ -137,7 +145,8 @@ export class ConcurrencyController {
 	private pace: Pace | undefined;
 	private readonly accepted: number[] = [];
 	private acceptedNext = 0;
-	private readonly firstStartAt: number;
+	/** When the first request started (the client is made before the items are prepared). */
+	private firstStartAt: number | undefined;
 
 	constructor(
 		readonly settings: ConcurrencySettings,
@@ -145,8 +154,7 @@ export class ConcurrencyController {
 	) {
 		const ceiling = settings.maxConcurrency;
 		this.estimate = settings.mode === 'fixed' ? ceiling : Math.min(ceiling, INITIAL_LIMIT);
-		this.firstStartAt = clock.now();
-		this.window = this.newWindow(this.firstStartAt);
+		this.window = this.newWindow(clock.now());
 		this.windowsToProbe = this.nextProbe();
 	}
 
@@ -184,6 +192,7 @@ export class ConcurrencyController {
 	/** Records a request's start (call only when `startDelay()` is 0). */
 	start(): Ticket {
 		const now = this.clock.now();
+		this.firstStartAt ??= now;
 		this.running += 1;
 		if (this.pace) {
 			this.growPace(now);
@@ -244,16 +253,23 @@ export class ConcurrencyController {
 		// A probe window measured the baseline; the limit moves on the next full-limit window.
 		if (probed) return;
 
-		if (mean > baseline * FLAT + LATENCY_SLACK_MS) this.slowStart = false;
-		if (mean <= baseline * NEAR_MINIMUM + LATENCY_SLACK_MS) {
+		const ratio = Math.max(1, (mean - LATENCY_SLACK_MS) / baseline);
+		if (ratio > FLAT) this.slowStart = false;
+		if (ratio <= NEAR_MINIMUM) {
 			// Grow only when the limit was what held requests back (not a short input or the pace).
 			if (window.peakInFlight >= Math.floor(this.estimate)) {
-				const grown = this.slowStart ? this.estimate * SLOW_START_GROWTH : this.estimate * GROWTH;
-				this.estimate = Math.min(this.settings.maxConcurrency, Math.max(grown, this.estimate + 1));
+				const headroom = (NEAR_MINIMUM - ratio) / (NEAR_MINIMUM - 1);
+				const doubling =
+					this.slowStart && this.estimate * SLOW_START_GROWTH <= this.settings.maxConcurrency / 2;
+				const factor = doubling ? SLOW_START_GROWTH : 1 + MOST_GROWTH * headroom;
+				this.estimate = Math.min(
+					this.settings.maxConcurrency,
+					Math.max(this.estimate * factor, this.estimate + 1),
+				);
 			}
 			return;
 		}
-		if (mean >= baseline * RISING + LATENCY_SLACK_MS) {
+		if (ratio >= RISING) {
 			// Queueing: back off, but latency alone never pushes below the starting limit (only
 			// refusals and overload answers do).
 			this.estimate = Math.max(
@@ -287,12 +303,20 @@ export class ConcurrencyController {
 		this.resumedAt = resumeAt;
 		if (firstNews || !this.pace) {
 			// Below what Kizen was accepting (or below the pace it refused, if lower).
-			const base = Math.min(this.pace?.rate ?? Infinity, observed ?? Infinity);
+			const base = Math.min(this.pace?.rate ?? Infinity, observed?.rate ?? Infinity);
 			const rate = Math.max(
 				PACE_MIN_RATE,
 				Number.isFinite(base) ? base * PACE_BACKOFF : PACE_FIRST_RATE,
 			);
-			this.pace = { rate, refusedAt: observed, grownUntil: resumeAt, nextStartAt: resumeAt };
+			// The rate to approach slowly, known only once the pace itself was refused: what Kizen
+			// accepted just before (or that pace). A first refusal says little (the pool may have
+			// been held back by its concurrency limit), so the pace then grows fast until the next.
+			const paced = this.pace?.rate;
+			const refusedAt =
+				paced === undefined
+					? undefined
+					: Math.min(paced, observed?.reliable ? observed.rate : paced);
+			this.pace = { rate, refusedAt, grownUntil: resumeAt, nextStartAt: resumeAt };
 		}
 		// The first request after the pause starts at a random point of one interval, so separate
 		// executions (or nodes) that were refused together do not come back together.
@@ -331,15 +355,20 @@ export class ConcurrencyController {
 	}
 
 	/**
-	 * Accepted answers per second over the last RATE_WINDOW_MS since the last pause ended;
-	 * undefined when that is too short or too few to tell.
+	 * Accepted answers per second over the last RATE_WINDOW_MS since the last pause ended
+	 * (undefined without any). Over less than RATE_MIN_SPAN_MS it is not `reliable`, and is
+	 * counted as if over that span (a burst of a few answers is not a rate).
 	 */
-	private acceptedRate(now: number): number | undefined {
-		const since = Math.max(now - RATE_WINDOW_MS, this.resumedAt, this.firstStartAt);
-		if (now - since < RATE_MIN_SPAN_MS) return undefined;
+	private acceptedRate(now: number): { rate: number; reliable: boolean } | undefined {
+		const since = Math.max(now - RATE_WINDOW_MS, this.resumedAt, this.firstStartAt ?? now);
 		let count = 0;
 		for (const at of this.accepted) if (at > since) count += 1;
-		return count < 2 ? undefined : (count * 1000) / (now - since);
+		if (count === 0) return undefined;
+		const span = now - since;
+		return {
+			rate: (count * 1000) / Math.max(span, RATE_MIN_SPAN_MS),
+			reliable: span >= RATE_MIN_SPAN_MS,
+		};
 	}
 }
 
@@ -419,8 +448,11 @@ export class RequestGate {
 	 */
 	async enter(retry = false): Promise<Ticket | undefined> {
 		if (this.closed || this.waits.cancelled || (this.noNewRequests && !retry)) return undefined;
-		if (this.queue.length === 0 && this.controller.startDelay() === 0) return this.controller.start();
-		const ticket = new Promise<Ticket | undefined>((resolve) => this.queue.push({ retry, resolve }));
+		if (this.queue.length === 0 && this.controller.startDelay() === 0)
+			return this.controller.start();
+		const ticket = new Promise<Ticket | undefined>((resolve) =>
+			this.queue.push({ retry, resolve }),
+		);
 		void this.pump();
 		return await ticket;
 	}

@@ -320,13 +320,17 @@ export function unexpectedBody(body: unknown, expectation: Expectation): string 
 	if (isWebPage(body)) return 'a web page instead of data';
 	if (expectation === 'anything') return undefined;
 	if (body === undefined || body === null || body === '') return 'an empty answer';
-	if (typeof body === 'string') return 'text that is not complete JSON (a cut-off or malformed answer)';
-	if (expectation === 'list') return Array.isArray(body) ? undefined : 'something other than a list';
+	if (typeof body === 'string')
+		return 'text that is not complete JSON (a cut-off or malformed answer)';
+	if (expectation === 'list')
+		return Array.isArray(body) ? undefined : 'something other than a list';
 	if (typeof body !== 'object' || Array.isArray(body)) {
 		return `${Array.isArray(body) ? 'a list' : `a bare ${typeof body}`} instead of an object`;
 	}
 	if (expectation === 'page') {
-		return Array.isArray((body as IDataObject).results) ? undefined : 'an object without its list of results';
+		return Array.isArray((body as IDataObject).results)
+			? undefined
+			: 'an object without its list of results';
 	}
 	const id = (body as IDataObject).id;
 	return typeof id === 'string' && id !== '' ? undefined : 'an object without a record ID';
@@ -339,9 +343,11 @@ export function unexpectedBody(body: unknown, expectation: Expectation): string 
  */
 function checkPath(ctx: KizenContext, path: string): void {
 	const segments = path.split('/').slice(1);
-	if (path.startsWith('/api/') && segments.every((s) => s !== '' && s !== '.' && s !== '..')) return;
+	if (path.startsWith('/api/') && segments.every((s) => s !== '' && s !== '.' && s !== '..'))
+		return;
 	throw new NodeOperationError(ctx.getNode(), `Refused to send a request to "${path}"`, {
-		description: 'A value used in the request path is empty, "." or "..". Nothing was sent to Kizen.',
+		description:
+			'A value used in the request path is empty, "." or "..". Nothing was sent to Kizen.',
 	});
 }
 
@@ -349,7 +355,10 @@ function requestNotSent(ctx: KizenContext, error: unknown): NodeApiError {
 	const message = (error as Error)?.message ?? String(error);
 	const description =
 		'The request was not sent to Kizen, so nothing changed there. Correct the cause above and run again.';
-	const nodeError = new NodeApiError(ctx.getNode(), { message } as JsonObject, { message, description });
+	const nodeError = new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+		message,
+		description,
+	});
 	nodeError.message = message;
 	return nodeError;
 }
