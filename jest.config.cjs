@@ -3,6 +3,6 @@ module.exports = {
 	testEnvironment: 'node',
 	testMatch: ['<rootDir>/test/**/*.test.cts'],
 	moduleFileExtensions: ['ts', 'cts', 'js', 'cjs', 'json'],
-	transform: { '^.+\\.c?tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
+	transform: { '^.+\\.c?tsx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 	testTimeout: 60000,
 };

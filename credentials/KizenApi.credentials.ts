@@ -21,8 +21,16 @@ const CHECK_CREDENTIALS =
  * never fire there. n8n applies the rules in order and reports the first that matches.
  */
 const testRules: IAuthenticateRuleResponseSuccessBody[] = [
-	rule('code', 'missing_business_context', `Kizen did not accept the business context (401 missing_business_context). ${CHECK_CREDENTIALS}`),
-	rule('code', 'authentication_failed', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
+	rule(
+		'code',
+		'missing_business_context',
+		`Kizen did not accept the business context (401 missing_business_context). ${CHECK_CREDENTIALS}`,
+	),
+	rule(
+		'code',
+		'authentication_failed',
+		`Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`,
+	),
 	rule('code', 'not_authenticated', `Kizen refused these credentials (401). ${CHECK_CREDENTIALS}`),
 	rule(
 		'code',

@@ -1,12 +1,19 @@
 /**
- * Throughput and resilience under faults (issue 4). The Kizen node runs inside n8n's engine
+ * Throughput and resilience under faults (issues 4 and 9). The Kizen node runs inside n8n's engine
  * (WorkflowExecute) against the simulator, which injects one kind of fault per test into a batch of
- * 200 upserts. Every test then proves from the simulator's records and request log, not from the
- * node's own word, that each item was either upserted exactly once or failed with its own error
- * item: nothing silently dropped, nothing duplicated, output in input order with `pairedItem`.
+ * 200 items. Every test then proves from the simulator's records and request log, not from the
+ * node's own word, that each item was either written exactly once or failed with its own error
+ * item: nothing silently dropped, nothing duplicated, output in input order with `pairedItem`, and
+ * the API key never sent to a second origin (another simulator, the target of every redirect).
+ * The batch scenarios add a row to a ledger; the last test checks README's resilience table
+ * against it.
  *
  * Retry-After and timeouts are kept small (1 s) so the file runs in well under a minute.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
 import type {
 	IExecuteFunctions,
 	INodeExecutionData,
@@ -41,6 +48,28 @@ const CONTACTS = 'client_client';
 
 const sim = useSimulator();
 
+/** A second origin: where redirects point. It must never receive a request. */
+let other: Awaited<ReturnType<typeof startSimulator>>;
+beforeAll(async () => {
+	other = await startSimulator({ port: 0 });
+});
+afterAll(async () => {
+	await other?.close();
+});
+beforeEach(() => other.reset());
+
+/** One row per batch scenario: what happened to every item, measured from the simulators. */
+interface LedgerRow {
+	fault: string;
+	items: number;
+	writtenOnce: number;
+	ownError: number;
+	lost: number;
+	duplicated: number;
+	keyLeaks: number;
+}
+const ledger: LedgerRow[] = [];
+
 // ---------------------------------------------------------------------------------------------
 // The batch, and the proof that nothing was lost or duplicated
 // ---------------------------------------------------------------------------------------------
@@ -64,6 +93,13 @@ const itemOf = (info: { body?: unknown }) => {
 	const match = typeof lookup === 'string' ? /^f(\d+)@faults\.example$/.exec(lookup) : null;
 	return match ? Number(match[1]) : -1;
 };
+/** The item a request was for, by its lookup value or (Create) its email field, or -1. */
+const itemFrom = (info: { body?: unknown }) => {
+	const body = info.body as { lookup_value?: unknown; fields?: Array<{ value?: unknown }> } | null;
+	const email = body?.lookup_value ?? body?.fields?.find((f) => typeof f.value === 'string' && f.value.endsWith('@faults.example'))?.value;
+	const match = typeof email === 'string' ? /^f(\d+)@faults\.example$/.exec(email) : null;
+	return match ? Number(match[1]) : -1;
+};
 /** Fault predicate: only the first request for each of these items. */
 const firstAttemptOf = (items: number[]) => {
 	const seen = new Set<number>();
@@ -82,6 +118,8 @@ const upserts = (): LoggedRequest[] =>
 const requestsFor = (item: number) => upserts().filter((r) => itemOf(r) === item);
 
 interface Expectation {
+	/** The README table's row for this scenario (none: not in the table). */
+	row?: string;
 	/** Items that must fail, each with its own error item whose message matches. */
 	failed?: number[];
 	message?: RegExp;
@@ -100,20 +138,37 @@ function expectEveryItemAccountedFor(
 	result: Awaited<ReturnType<typeof runBatch>>,
 	expectation: Expectation,
 ) {
-	const { failed = [], message, failedWritten = false, maxAttempts, n = N } = expectation;
+	const { failed = [], message, failedWritten = false, maxAttempts, n = N, row } = expectation;
 	expect(result.error).toBeUndefined();
 	const out = result.rawItems('Kizen');
-	expect(out).toHaveLength(n);
-	expect(out.map((item) => item.pairedItem)).toEqual(
-		Array.from({ length: n }, (_, i) => ({ item: i })),
-	);
-
 	const { live } = sim.records(CONTACTS);
 	const byIdentifier = new Map<string, string[]>();
 	for (const record of live) {
 		const key = record.identifier.toLowerCase();
 		byIdentifier.set(key, [...(byIdentifier.get(key) ?? []), record.id]);
 	}
+
+	// Measured first (the ledger), asserted after.
+	const outputFor = new Map(out.map((item) => [(item.pairedItem as { item: number }).item, item]));
+	let writtenOnce = 0;
+	let ownError = 0;
+	for (let i = 0; i < n; i++) {
+		const item = outputFor.get(i);
+		const ids = byIdentifier.get(emailOf(i)) ?? [];
+		if (item?.error && String(item.json.error).startsWith(`Item ${i} `)) ownError++;
+		else if (item && !item.error && ids.length === 1 && ids[0] === item.json.id) writtenOnce++;
+	}
+	const duplicated = [...byIdentifier.values()].filter((ids) => ids.length > 1).length;
+	const keyLeaks = other.requests.length;
+	if (row) {
+		ledger.push({ fault: row, items: n, writtenOnce, ownError, lost: n - writtenOnce - ownError, duplicated, keyLeaks });
+	}
+
+	expect(keyLeaks).toBe(0);
+	expect(out).toHaveLength(n);
+	expect(out.map((item) => item.pairedItem)).toEqual(
+		Array.from({ length: n }, (_, i) => ({ item: i })),
+	);
 	// No duplicate anywhere, and every batch record belongs to an item.
 	expect([...byIdentifier.entries()].filter(([, ids]) => ids.length > 1)).toEqual([]);
 
@@ -144,6 +199,11 @@ function expectEveryItemAccountedFor(
 	});
 	const batchRecords = live.filter((r) => /@faults\.example$/.test(r.identifier)).length;
 	expect(batchRecords).toBe(created);
+	expect({ writtenOnce, ownError, duplicated }).toEqual({
+		writtenOnce: n - failed.length,
+		ownError: failed.length,
+		duplicated: 0,
+	});
 	return out;
 }
 
@@ -188,6 +248,7 @@ describe('429 Too Many Requests', () => {
 		});
 		const result = await runBatch({ maxAttempts: 2, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
+			row: '429 with Retry-After in seconds (one item refused on every attempt)',
 			failed: [120],
 			message:
 				/Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, [23] attempts \(last Retry-After: 1\)$/,
@@ -208,7 +269,11 @@ describe('429 Too Many Requests', () => {
 			match: { path: '/upsert', predicate: everyAttemptOf([7]) },
 		});
 		const result = await runBatch({ maxAttempts: 1 }, 40);
-		expectEveryItemAccountedFor(result, { maxAttempts: 5, n: 40 });
+		expectEveryItemAccountedFor(result, {
+			row: '429 four times on one item, Max Attempts 1',
+			maxAttempts: 5,
+			n: 40,
+		});
 		expect(requestsFor(7).map((r) => r.status)).toEqual([429, 429, 429, 429, 201]);
 	});
 
@@ -221,7 +286,7 @@ describe('429 Too Many Requests', () => {
 			match: { path: '/upsert', predicate: firstAttemptOf([3]) },
 		});
 		const result = await runBatch({ maxAttempts: 2 });
-		expectEveryItemAccountedFor(result, { maxAttempts: 2 });
+		expectEveryItemAccountedFor(result, { row: '429 with Retry-After as an HTTP date', maxAttempts: 2 });
 		const [at] = rateLimitedAt();
 		const after = upserts().filter((r) => r.receivedAt > at + 100);
 		expect(after.length).toBeGreaterThan(0);
@@ -243,6 +308,7 @@ describe('429 Too Many Requests', () => {
 		});
 		const result = await runBatch({ maxAttempts: 3, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
+			row: '429 without Retry-After',
 			failed: [190],
 			message: /Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, \d attempts$/,
 			maxAttempts: 5,
@@ -256,7 +322,10 @@ describe('429 Too Many Requests', () => {
 	it('a token-bucket rate limit below the request rate: every item upserted, none failed', async () => {
 		sim.setRateLimit({ perSecond: 100, burst: 40, retryAfterSeconds: 1 });
 		const result = await runBatch();
-		expectEveryItemAccountedFor(result, { maxAttempts: 50 });
+		expectEveryItemAccountedFor(result, {
+			row: 'token-bucket rate limit (100/s, burst 40)',
+			maxAttempts: 50,
+		});
 		const throttled = sim.requests.filter((r) => r.fault === 'rate_limit');
 		expect(throttled.length).toBeGreaterThan(0);
 		expectPoolPaused(1000);
@@ -267,13 +336,17 @@ describe('429 Too Many Requests', () => {
 		['Fixed 8', { concurrencyMode: 'fixed', maxConcurrency: 8 }, 8],
 	])(
 		'a 429 storm (a token bucket far below what the pool sends) with %s: 0 failed items, nothing duplicated',
-		async (_label, options, ceiling) => {
+		async (label, options, ceiling) => {
 			sim.setLatency(10);
 			sim.setRateLimit({ perSecond: 40, burst: 5, retryAfterSeconds: 1 });
 			const result = await runBatch(options, 120);
 			// Default Max Attempts (5) and Rate Limit Wait: however often an item is refused, it
 			// goes through once Kizen accepts it.
-			expectEveryItemAccountedFor(result, { maxAttempts: 50, n: 120 });
+			expectEveryItemAccountedFor(result, {
+				row: `429 storm: token bucket 40/s, burst 5 (${label})`,
+				maxAttempts: 50,
+				n: 120,
+			});
 			expect(sim.requests.filter((r) => r.fault === 'rate_limit').length).toBeGreaterThan(0);
 			expect(sim.maxInFlight).toBeLessThanOrEqual(ceiling);
 			expectPoolPaused(1000);
@@ -291,6 +364,7 @@ describe('5xx', () => {
 		});
 		const result = await runBatch({ maxAttempts: 3 });
 		expectEveryItemAccountedFor(result, {
+			row: '500 on 4 items',
 			failed: broken,
 			message: /Kizen failed with an internal error \(HTTP 500: A server error occurred\.\)$/,
 			maxAttempts: 1,
@@ -321,6 +395,7 @@ describe('5xx', () => {
 			const result = await runBatch({ maxAttempts: 2 });
 			const last = retryAfter ? ` \\(last Retry-After: ${retryAfter}\\)` : '';
 			expectEveryItemAccountedFor(result, {
+				row: `${status}${retryAfter ? ' with Retry-After' : ''} (retried; one item fails on every attempt)`,
 				failed: [77],
 				message: new RegExp(`Kizen was unavailable \\(HTTP ${status}\\) after 2 attempts${last}$`),
 				maxAttempts: 2,
@@ -352,6 +427,7 @@ describe('dropped connections', () => {
 			});
 			const result = await runBatch({ maxAttempts: 2 });
 			expectEveryItemAccountedFor(result, {
+				row: `connection dropped ${when} the write`,
 				failed: [90, 91],
 				message:
 					/The connection to Kizen was lost \(ECONNRESET\) and Kizen was unavailable after 2 attempts$/,
@@ -381,6 +457,7 @@ describe('a response slower than the timeout', () => {
 		const result = await runBatch({ maxAttempts: 2, timeoutSeconds: 1 });
 		const nodeFinishedAt = Date.now();
 		expectEveryItemAccountedFor(result, {
+			row: 'answer slower than Timeout (after the write)',
 			failed: [160],
 			message: /Kizen did not answer within 1 s \(timed out after 2 attempts\)$/,
 			failedWritten: true, // the slow answer comes after the write
@@ -406,12 +483,248 @@ describe('an HTML body', () => {
 		sim.addFault({ kind: 'html', match: { path: '/upsert', predicate: firstAttemptOf([9, 99]) } });
 		const result = await runBatch({ maxAttempts: 3 });
 		expectEveryItemAccountedFor(result, {
+			row: 'an HTML page with 200',
 			failed: html,
 			message: /Kizen answered with a web page instead of data \(HTTP 200, 3 attempts\)$/,
 			maxAttempts: 3,
 		});
 		expect(requestsFor(99).map((r) => r.fault)).toEqual(['html', null]);
 		expect(result.rawItems('Kizen')[7].error?.description).toMatch(/Base URL/);
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// Issue 9: every answer Kizen or the network can give
+// ---------------------------------------------------------------------------------------------
+
+describe('a 2xx answer that is not the record asked for', () => {
+	it.each(['empty', 'truncated', 'array', 'string', 'no-id', 'html'] as const)(
+		'%s body: never an output item; retried like a 502 (after or before the write), an item that keeps getting it fails',
+		async (shape) => {
+			// First attempts of some items: the write happened, the answer is broken.
+			sim.addFault({
+				kind: 'body',
+				shape,
+				when: 'after',
+				match: { path: '/upsert', predicate: firstAttemptOf([0, 61, 122, 183]) },
+			});
+			// Every attempt of one item, before the write: Kizen never confirms it.
+			sim.addFault({
+				kind: 'body',
+				shape,
+				when: 'before',
+				match: { path: '/upsert', predicate: everyAttemptOf([99]) },
+			});
+			const result = await runBatch({ maxAttempts: 2 });
+			expectEveryItemAccountedFor(result, {
+				row: `200 with ${shape === 'no-id' ? 'a record without an id' : shape === 'html' ? 'an HTML page (after the write)' : `a${shape === 'empty' || shape === 'array' ? 'n' : ''} ${shape} body`}`,
+				failed: [99],
+				message: /Kizen answered HTTP 200 with .+, after 2 attempts$|web page instead of data \(HTTP 200, 2 attempts\)$/,
+				maxAttempts: 2,
+			});
+			// The retry of a written item finds the record the broken answer did not confirm.
+			expect(requestsFor(61).map((r) => r.fault)).toEqual(['body', null]);
+			expect(result.items('Kizen')[61].action).toBe('updated');
+		},
+	);
+});
+
+describe('a redirect', () => {
+	it.each([302, 307])(
+		'%s to another origin: never followed, the key never leaves, the item names the origin',
+		async (status) => {
+			sim.addFault({
+				kind: 'redirect',
+				status,
+				location: `${other.url}/api/records/client_client/upsert`,
+				match: { path: '/upsert', predicate: everyAttemptOf([5, 105]) },
+			});
+			const result = await runBatch({ maxAttempts: 3 });
+			expectEveryItemAccountedFor(result, {
+				row: `${status} redirect to another origin`,
+				failed: [5, 105],
+				message: new RegExp(
+					`Kizen's address answered with a redirect \\(HTTP ${status}\\) to ${other.url.replace(/[.]/g, '\\.')}$`,
+				),
+				maxAttempts: 1,
+			});
+			expect(result.rawItems('Kizen')[5].error?.description).toMatch(/Correct the Base URL/);
+			expect(other.requests).toEqual([]);
+		},
+	);
+
+	it('of the object read fails every item on its own, and reaches nobody', async () => {
+		sim.addFault({ kind: 'redirect', status: 301, location: `${other.url}/`, match: { path: '/custom-objects/' } });
+		const result = await runBatch();
+		const out = result.rawItems('Kizen');
+		expect(out).toHaveLength(N);
+		out.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Reading the object "client_client": Kizen's address answered with a redirect \\(HTTP 301\\)`));
+		});
+		expect(upserts()).toEqual([]);
+		expect(other.requests).toEqual([]);
+	});
+});
+
+describe('the object schema read', () => {
+	it('is retried like any read: one 502 and one cut-off answer fail nothing', async () => {
+		sim.addFault({ kind: 'status', status: 502, times: 1, match: { path: '/fields' } });
+		sim.addFault({ kind: 'body', shape: 'truncated', times: 1, match: { method: 'GET', path: '/custom-objects/client_client' } });
+		const result = await runBatch();
+		expectEveryItemAccountedFor(result, { row: 'schema read: a 502 and a cut-off answer, once each', maxAttempts: 1 });
+		expect(sim.requests.filter((r) => r.path.endsWith('/fields')).map((r) => r.status)).toEqual([502, 200]);
+	});
+
+	it('that keeps failing fails each item with its own number; nothing is written', async () => {
+		sim.addFault({ kind: 'status', status: 503, retryAfter: '0', match: { path: '/fields' } });
+		const result = await runBatch({ maxAttempts: 2 });
+		const out = result.rawItems('Kizen');
+		expect(result.error).toBeUndefined();
+		expect(out).toHaveLength(N);
+		out.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json.error).toBe(
+				`Item ${i}: Reading the object "client_client": Kizen was unavailable (HTTP 503) after 2 attempts (last Retry-After: 0)`,
+			);
+		});
+		// Read once per execution (2 attempts), not once per item.
+		expect(sim.requests.filter((r) => r.path.endsWith('/fields'))).toHaveLength(2);
+		expect(upserts()).toEqual([]);
+		ledger.push({ fault: 'schema read: 503 on every attempt', items: N, writtenOnce: 0, ownError: out.filter((item, i) => String(item.json.error).startsWith(`Item ${i}:`)).length, lost: N - out.length, duplicated: 0, keyLeaks: other.requests.length });
+	});
+});
+
+describe('when the node cannot start on the items at all', () => {
+	const refusedCredential = () => ({ ...credentialsFor(sim), baseUrl: `${sim.url}?token=x` });
+
+	it('Continue: every input becomes its own error item with pairedItem; nothing is sent', async () => {
+		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueRegularOutput' }, refusedCredential());
+		const out = result.rawItems('Kizen');
+		expect(result.error).toBeUndefined();
+		expect(out).toHaveLength(N);
+		out.forEach((item, i) => {
+			expect(item.pairedItem).toEqual({ item: i });
+			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Kizen credential: .* must not contain a query`));
+		});
+		expect(sim.requests).toEqual([]);
+		ledger.push({ fault: 'credential refused (Base URL with a query)', items: N, writtenOnce: 0, ownError: out.length, lost: N - out.length, duplicated: 0, keyLeaks: 0 });
+	});
+
+	it('Continue (using error output): every input leaves on the error branch', async () => {
+		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' }, refusedCredential());
+		const [ok, errors] = result.nodeOutput('Kizen');
+		expect(ok).toEqual([]);
+		expect(errors.map((item) => item.pairedItem)).toEqual(Array.from({ length: N }, (_, i) => ({ item: i })));
+	});
+
+	it('a Base URL that answers a web page reports the Base URL, not a missing object', async () => {
+		const credentials = { ...credentialsFor(sim), baseUrl: `${sim.url}/app` };
+		const result = await runKizen(sim, upsertParams({ maxAttempts: 2 }), batch(3), { onError: 'continueRegularOutput' }, credentials);
+		const out = result.rawItems('Kizen');
+		expect(out.map((item) => item.json.error)).toEqual(
+			[0, 1, 2].map((i) => `Item ${i}: Reading the object "client_client": Kizen answered with a web page instead of data (HTTP 200, 2 attempts)`),
+		);
+		expect(out[2].error?.description).toMatch(/The Base URL probably points at a web page/);
+	});
+
+	it('Stop (n8n’s default): the run fails, nothing passes through as success', async () => {
+		const result = await runKizen(sim, upsertParams(), batch(), {}, refusedCredential());
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Kizen credential: .* must not contain a query/);
+		expect(result.rawItems('Kizen')).toEqual([]);
+		expect(sim.requests).toEqual([]);
+	});
+});
+
+describe('stopping on error (n8n’s default) with requests in flight', () => {
+	it('an invalid item stops the node before anything is written', async () => {
+		const items = batch();
+		(items[150] as Record<string, unknown>).mobile_phone = '555-0199';
+		const result = await runKizen(sim, upsertParams(), items);
+		expect(result.status).toBe('error');
+		expect(result.error?.message).toMatch(/^Item 150 \("f150@faults\.example"\): "Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+		expect(result.error?.description).toMatch(/0 of 200 items were written to Kizen before it/);
+		expect(upserts()).toEqual([]);
+	});
+
+	it.each([
+		['Create or Update', 'upsert', /Running the node again is safe/],
+		['Create', 'create', /Running Create again would duplicate those/],
+	] as const)(
+		'%s: after an API failure no new request starts, those in flight finish, and the error says which items were written',
+		async (_label, operation, again) => {
+			// Items 0–7 start together (8 in flight); every request but item 3's is held 1.5 s.
+			sim.addFault({ kind: 'status', status: 400, body: { non_field_errors: ['Refused.'] }, match: { predicate: (info) => itemFrom(info) === 3 } });
+			sim.addFault({ kind: 'slow', delayMs: 1500, match: { predicate: (info) => itemFrom(info) !== 3 && info.method === 'POST' } });
+			const parameters = operation === 'upsert' ? upsertParams() : { object: byName(CONTACTS), fields: autoMap(), operation };
+			const result = await runKizen(sim, parameters, batch());
+			expect(result.status).toBe('error');
+			expect(result.error?.message).toBe(`Item 3 ("f3@faults.example"): Kizen rejected the record: Refused.`);
+			expect(result.error?.description).toMatch(/7 of 200 items were written to Kizen before it \(items 0–2, 4–7\); the others were not sent\./);
+			expect(result.error?.description).toMatch(again);
+			const posts = sim.requests.filter((r) => r.method === 'POST');
+			expect(posts.map(itemFrom).sort((a, b) => a - b)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+			expect(sim.records(CONTACTS).live.filter((r) => r.identifier.endsWith('@faults.example'))).toHaveLength(7);
+		},
+	);
+});
+
+describe('Create (not idempotent) after a doubtful answer', () => {
+	const created = () => sim.records(CONTACTS).live.filter((r) => r.identifier.endsWith('@faults.example'));
+
+	it('502/503/504 (JSON or an HTML proxy page) and a cut-off answer after the write: "may have been created", never retried, never "Base URL"', async () => {
+		const faults: Array<[number, object]> = [
+			[10, { kind: 'status', status: 502 }],
+			[20, { kind: 'html', status: 503 }],
+			[30, { kind: 'status', status: 504, retryAfter: '0' }],
+			[40, { kind: 'body', shape: 'truncated', when: 'after' }],
+			[50, { kind: 'body', shape: 'empty', when: 'after' }],
+			[60, { kind: 'drop', when: 'after' }],
+		];
+		for (const [item, fault] of faults) sim.addFault({ ...fault, match: { path: '/add', predicate: (info: RequestInfo) => itemFrom(info) === item } } as never);
+		const result = await runKizen(sim, { object: byName(CONTACTS), fields: autoMap(), operation: 'create', options: { maxAttempts: 5 } }, batch(100), { onError: 'continueRegularOutput' });
+		const out = result.rawItems('Kizen');
+		expect(out).toHaveLength(100);
+		for (const [item] of faults) {
+			expect(out[item].json.error).toMatch(new RegExp(`^Item ${item} \\("${emailOf(item)}"\\): `));
+			expect(out[item].error?.description).toMatch(/^The record may have been created: check in Kizen before running this item again\./);
+			expect(out[item].error?.description).not.toMatch(/Base URL|safe/);
+		}
+		expect(out[20].json.error).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt$/);
+		// Each request sent once; the writes that happened exist once.
+		const adds = sim.requests.filter((r) => r.path.endsWith('/add'));
+		expect(adds).toHaveLength(100);
+		const identifiers = created().map((r) => r.identifier);
+		expect(new Set(identifiers).size).toBe(identifiers.length);
+		expect(identifiers).toHaveLength(100 - 3); // 502, 503 and 504 came before any write here
+		ledger.push({ fault: 'Create: 502/503/504, cut-off or empty answers, drop after the write', items: 100, writtenOnce: out.filter((item) => !item.error).length, ownError: out.filter((item, i) => item.error && String(item.json.error).startsWith(`Item ${i} `)).length, lost: 100 - out.length, duplicated: identifiers.length - new Set(identifiers).size, keyLeaks: other.requests.length });
+	});
+});
+
+describe('a stopped execution', () => {
+	it('stops waiting at once during a long Retry-After, and sends nothing more', async () => {
+		sim.addFault({ kind: 'status', status: 429, retryAfter: '100', match: { path: '/upsert' } });
+		let cancelledAt = 0;
+		const started = Date.now();
+		const items = Array.from({ length: 20 }, (_, i) => ({ email: `stop${i}@cancel.example` }));
+		const result = await runKizen(sim, upsertParams(), items, {}, credentialsFor(sim), (cancel) => {
+			const poll = setInterval(() => {
+				if (upserts().some((r) => r.status === 429)) {
+					clearInterval(poll);
+					cancelledAt = Date.now();
+					cancel();
+				}
+			}, 20);
+		});
+		expect(result.status).toBe('canceled');
+		expect(cancelledAt).toBeGreaterThan(0);
+		// Retry-After said 100 s: the run ended long before, and nothing was sent after the stop.
+		expect(Date.now() - started).toBeLessThan(20_000);
+		expect(upserts().filter((r) => r.receivedAt > cancelledAt + 50)).toEqual([]);
+		// Requests n8n aborted at the stop may still be closing: let them land here, not in the next test.
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		while (sim.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 50));
 	});
 });
 
@@ -731,5 +1044,32 @@ describe('transport details', () => {
 		});
 		expect(response).toMatchObject({ statusCode: 0, networkCode: 'ERR_CANCELED', attempts: 0 });
 		expect(send).not.toHaveBeenCalled();
+	});
+});
+
+// ---------------------------------------------------------------------------------------------
+// README's resilience table is this ledger
+// ---------------------------------------------------------------------------------------------
+
+describe('README', () => {
+	it('shows the resilience table these runs measured', () => {
+		// Only a full run of this file fills the ledger (a filtered run skips this test by name).
+		expect(ledger.length).toBeGreaterThanOrEqual(20);
+		const header = [
+			'| Fault | items | written once | failed, each with its own error item | lost | duplicated | API key sent elsewhere |',
+			'| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+		];
+		const rows = ledger.map(
+			(row) =>
+				`| ${row.fault} | ${row.items} | ${row.writtenOnce} | ${row.ownError} | ${row.lost} | ${row.duplicated} | ${row.keyLeaks} |`,
+		);
+		const table = [...header, ...rows].join('\n');
+		const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+		const shown = /<!-- resilience-table:start -->\n([\s\S]*?)\n<!-- resilience-table:end -->/.exec(readme)?.[1];
+		// When this fails, paste the measured table (written next to the test run's output) between
+		// the markers in README.md.
+		if (shown !== table) writeFileSync(join(tmpdir(), 'kizen-resilience-table.md'), `${table}\n`);
+		expect(shown).toBe(table);
+		for (const row of ledger) expect([row.lost, row.duplicated, row.keyLeaks]).toEqual([0, 0, 0]);
 	});
 });

@@ -112,7 +112,7 @@ describe('Create', () => {
 		);
 		const [duplicate, created] = result.items('Kizen');
 		expect(duplicate.error).toMatch(
-			/^Item 0: Kizen rejected the record: A record with this name already exists/,
+			/^Item 0 \("Globex"\): Kizen rejected the record: A record with this name already exists/,
 		);
 		expect(created.fields).toEqual({ name: 'Brand New' });
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }]);
@@ -333,6 +333,11 @@ describe('Update', () => {
 		};
 		const refused = await runKizen(sim, { ...rename, options: {} }, [{}]);
 		expect(refused.error?.message).toMatch(/Kizen rejected the record/);
+		// Update has no archived-match policy: the hint names the option it does have.
+		expect(refused.error?.description).toMatch(
+			/^An archived record already has the name \(or email\) this update gives the record\. Turn on Options → Overwrite Archived Identifier on Update/,
+		);
+		expect(refused.error?.description).not.toMatch(/If an Archived Record Matches/);
 		const allowed = await runKizen(
 			sim,
 			{ ...rename, options: { overwriteArchivedIdentifier: true } },

@@ -11,7 +11,16 @@ export class Kizen implements INodeType {
 		name: 'kizen',
 		icon: { light: 'file:../../icons/kizen.svg', dark: 'file:../../icons/kizen.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// Saved workflows keep the typeVersion they were created with, and n8n opens and runs them only
+		// while that version is listed here. A description change that would alter what a saved workflow
+		// does (a renamed or removed parameter, another default, other output) is a new version: add it
+		// (`version: [1, 2]`, `defaultVersion: 2`), show the changed parameters per version with
+		// `displayOptions: { show: { '@version': [2] } }` (the old ones with `[1]`), and branch on
+		// `this.getNode().typeVersion` where the behaviour differs. New nodes get defaultVersion; version
+		// 1 keeps its parameters and behaviour. A rewrite would instead be a VersionedNodeType (n8n's
+		// Airtable node: Airtable.node.ts with v1/ and v2/).
+		version: [1],
+		defaultVersion: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
 			'Create or update (upsert) records of any Kizen CRM object, such as Contacts or custom objects',

@@ -59,6 +59,8 @@ export interface RunWorkflowOptions {
 	startNode?: string;
 	mode?: WorkflowExecuteMode;
 	fillCredentials?: boolean;
+	/** Called once the execution runs, with what n8n's Stop button does (cancel the execution). */
+	onStart?: (cancel: () => void) => void;
 }
 
 export interface RunResult {
@@ -107,7 +109,9 @@ export async function runWorkflow(options: RunWorkflowOptions): Promise<RunResul
 			nodeExecutionStack: [{ node: startNode, data: { main: [options.inputItems ?? [{ json: {} }]] }, source: null }],
 		},
 	});
-	const run = await new core.WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	const execution = new core.WorkflowExecute(additionalData, mode, runExecutionData).processRunExecutionData(workflow);
+	options.onStart?.(() => execution.cancel());
+	const run = await execution;
 	const runData = run.data.resultData.runData;
 	const task = (node: string, runIndex = 0) => runData[node]?.[runIndex];
 	const nodeOutput = (node: string, runIndex = 0) => (task(node, runIndex)?.data?.main ?? []).map((items) => items ?? []);

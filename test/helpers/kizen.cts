@@ -71,6 +71,7 @@ export async function runKizen(
 	items: INodeExecutionData[] | IDataObject[],
 	extra: Partial<INode> = {},
 	credentials: ICredentialDataDecryptedObject = credentialsFor(sim),
+	onStart?: (cancel: () => void) => void,
 ) {
 	const inputItems = (items as Array<INodeExecutionData | IDataObject>).map((item) =>
 		'json' in item && typeof item.json === 'object'
@@ -83,6 +84,7 @@ export async function runKizen(
 		credentialTypes: { kizenApi: new KizenApi() },
 		credentials: { [CREDENTIAL_ID]: credentials },
 		inputItems,
+		onStart,
 	});
 }
 

@@ -115,6 +115,8 @@ export async function runItems(
 			}
 		}
 	});
+	// Stopped by the user: n8n discards the output and shows the execution as stopped.
+	if (client.cancelled()) return [];
 	if (firstFailure) throw withProgress(firstFailure.error, done, items.length, rerun);
 	return output.flatMap((result) => result ?? []);
 }

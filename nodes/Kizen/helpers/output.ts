@@ -50,11 +50,15 @@ function asList(value: unknown): unknown[] {
 }
 
 function labelOf(value: unknown): string {
-	return value && typeof value === 'object' ? String((value as IDataObject).name ?? '') : String(value);
+	return value && typeof value === 'object'
+		? String((value as IDataObject).name ?? '')
+		: String(value);
 }
 
 function idOf(value: unknown): string {
-	return value && typeof value === 'object' ? String((value as IDataObject).id ?? '') : String(value);
+	return value && typeof value === 'object'
+		? String((value as IDataObject).id ?? '')
+		: String(value);
 }
 
 /** Kizen sends decimals and money amounts as strings ("12.50"); n8n users want numbers. */

@@ -307,10 +307,12 @@ function toNumber(raw: unknown, integer: boolean): Conversion {
 	} else {
 		return { problem: `expected ${expected}` };
 	}
-	if (integer && !Number.isInteger(value)) return { problem: `expected ${expected}, not a fraction` };
+	if (integer && !Number.isInteger(value))
+		return { problem: `expected ${expected}, not a fraction` };
 	if (integer && (value < INTEGER_MIN || value > INTEGER_MAX)) {
 		return {
-			problem: 'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
+			problem:
+				'expected a whole number from -2147483648 to 2147483647 (Kizen stores whole numbers in 4 bytes)',
 		};
 	}
 	if (Math.abs(value) > Number.MAX_SAFE_INTEGER) {
@@ -400,6 +402,13 @@ function toDate(raw: unknown, withTime: boolean): Conversion {
 
 const YEAR_RANGE_PROBLEM = 'expected a date in the years 0001 to 9999';
 
+/** `2026-03-01`, or `the year 10000` where ISO needs more than four digits. */
+function dayOf(epochMs: number): string {
+	const instant = new Date(epochMs);
+	const year = instant.getUTCFullYear();
+	return year >= 0 && year <= 9999 ? instant.toISOString().slice(0, 10) : `the year ${year}`;
+}
+
 /**
  * A Unix timestamp: seconds up to 10 digits, milliseconds from 13 digits. 11 and 12 digits are
  * refused: read as seconds they land after the year 2286, read as milliseconds before 2001, and
@@ -410,10 +419,8 @@ function fromTimestamp(raw: number): Conversion {
 	if (!Number.isFinite(raw)) return { problem: `expected a date, not ${raw}` };
 	const size = Math.abs(raw);
 	if (size >= 1e10 && size < 1e12) {
-		const asSeconds = new Date(raw * 1000).toISOString().slice(0, 10);
-		const asMs = new Date(raw).toISOString().slice(0, 10);
 		return {
-			problem: `${raw} is not a clear Unix timestamp: in seconds it is ${asSeconds}, in milliseconds ${asMs}. Give seconds (10 digits), milliseconds (13 digits) or an ISO date`,
+			problem: `${raw} is not a clear Unix timestamp: in seconds it is ${dayOf(raw * 1000)}, in milliseconds ${dayOf(raw)}. Give seconds (10 digits), milliseconds (13 digits) or an ISO date`,
 		};
 	}
 	const instant = new Date(size < 1e10 ? raw * 1000 : raw);

@@ -11,6 +11,10 @@ export async function getFieldNames(this: ILoadOptionsFunctions): Promise<INodeP
 	const schema = await new SchemaCache(this, client).get(String(object));
 	return schema.fields
 		.filter((field) => !field.is_hidden)
-		.map((field) => ({ name: field.display_name, value: field.name, description: field.field_type }))
+		.map((field) => ({
+			name: field.display_name,
+			value: field.name,
+			description: field.field_type,
+		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -30,7 +30,9 @@ export async function getFields(this: ILoadOptionsFunctions): Promise<ResourceMa
 	const client = await KizenClient.create(this);
 	const schema = await new SchemaCache(this, client).get(String(object));
 	return {
-		fields: schema.fields.filter(isWritable).map((field) => toMapperField(schema, field, operation)),
+		fields: schema.fields
+			.filter(isWritable)
+			.map((field) => toMapperField(schema, field, operation)),
 	};
 }
 
@@ -45,7 +47,11 @@ function isRequiredFor(schema: ObjectSchema, field: KizenField, operation: strin
 	return Boolean(field.is_required) && !isIdentifier;
 }
 
-function toMapperField(schema: ObjectSchema, field: KizenField, operation: string): ResourceMapperField {
+function toMapperField(
+	schema: ObjectSchema,
+	field: KizenField,
+	operation: string,
+): ResourceMapperField {
 	const isIdentifier = field.name === schema.identifierFieldName;
 	const mapped: ResourceMapperField = {
 		id: field.name,

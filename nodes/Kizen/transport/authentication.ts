@@ -5,7 +5,11 @@
  * and a request to any origin but the credential's own API host; and it turns redirects off, so
  * the API key can never follow one to another host.
  */
-import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestOptions } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	IDataObject,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
 
 import { baseUrlFromCredentials, shownUrl } from './baseUrl';
 

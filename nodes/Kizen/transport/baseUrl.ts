@@ -19,7 +19,9 @@ const UI_HOSTS: Record<string, string> = {
 };
 
 /** Either the API root, or why the typed value cannot be one (shown to the user as it is). */
-export type BaseUrlResult = { url: string; problem?: undefined } | { url?: undefined; problem: string };
+export type BaseUrlResult =
+	| { url: string; problem?: undefined }
+	| { url?: undefined; problem: string };
 
 /** Plain http is only allowed to this machine: anywhere else the key would cross the network in clear. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -51,7 +53,9 @@ export function normalizeBaseUrl(input: string): BaseUrlResult {
 		return { problem: `${shown} is not a URL. ${RIGHT_FORM}` };
 	}
 	if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-		return { problem: `${shown} is not a web address (it must start with https://). ${RIGHT_FORM}` };
+		return {
+			problem: `${shown} is not a web address (it must start with https://). ${RIGHT_FORM}`,
+		};
 	}
 	if (url.username || url.password || /^[a-z]+:\/\/[^/?#]*@/i.test(typed)) {
 		return {

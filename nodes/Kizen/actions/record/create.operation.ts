@@ -11,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
+import type { ErrorContext } from '../../helpers/errors';
 import { ARCHIVED_MATCH_HINT } from '../../helpers/errors';
 import type { KizenRequest } from '../../transport';
 import {
@@ -66,8 +67,12 @@ export async function execute(
 		rerun: 'duplicates',
 		prepare: async (itemIndex, { client, schema }) => {
 			const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-			const context = { itemIndex };
+			const context: ErrorContext = { itemIndex };
 			const fields = fieldWritesFor.call(this, items, itemIndex, schema, options, context);
+			// The new record is known to the user by its name (email for Contacts).
+			const identifierId = schema.byApiName.get(schema.identifierFieldName)?.id;
+			const identifier = fields.find((write) => write.id === identifierId)?.value;
+			if (typeof identifier === 'string') context.itemLabel = identifier;
 			const body: IDataObject = { fields };
 			if (options.archivedMatch) body.unarchive = options.archivedMatch;
 			const request: KizenRequest = {

@@ -1,9 +1,5 @@
 /** Record → Get: `GET /api/records/{object}/{id}`. */
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { OutputShape } from '../../helpers/output';

@@ -218,7 +218,8 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 		this.getNode(),
 		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
 		{
-			description: 'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
+			description:
+				'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
 			itemIndex,
 		},
 	);

@@ -2,11 +2,7 @@
  * Record → Unarchive: `PATCH /api/records/{object}/{id}/unarchive`. A repeat after success would
  * fail ("not archived"), so it is retried only when Kizen certainly did not process it.
  */
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { KizenRequest } from '../../transport';

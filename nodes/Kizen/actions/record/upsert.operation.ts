@@ -78,7 +78,9 @@ export async function execute(
 			const body: IDataObject = { lookup_value: lookupValue, fields };
 			if (options.archivedMatch) body.oncreate_unarchive = options.archivedMatch;
 			if (options.overwriteArchivedIdentifier) body.onupdate_archived_conflict = 'overwrite';
-			const renames = fields.some((write) => write.id === schema.byApiName.get(schema.identifierFieldName)?.id);
+			const renames = fields.some(
+				(write) => write.id === schema.byApiName.get(schema.identifierFieldName)?.id,
+			);
 			const request: KizenRequest = {
 				method: 'POST',
 				path: `${recordsPath(schema)}/upsert`,
@@ -93,7 +95,9 @@ export async function execute(
 					sentFields: fields,
 					schema,
 					// The update branch renames when the fields hold the identifier.
-					archivedHint: renames ? `${ARCHIVED_MATCH_HINT} ${ARCHIVED_RENAME_HINT}` : ARCHIVED_MATCH_HINT,
+					archivedHint: renames
+						? `${ARCHIVED_MATCH_HINT} ${ARCHIVED_RENAME_HINT}`
+						: ARCHIVED_MATCH_HINT,
 				});
 				return recordOutput(schema, record, options.output, itemIndex);
 			};
