@@ -95,7 +95,6 @@ const PACE_BACKOFF = 0.9;
  * the rate just before the refusal, not the ramp that led there.
  */
 const RATE_WINDOW_MS = 1000;
-const RATE_MIN_SPAN_MS = 1000;
 /**
  * Growth per second of pacing: slow near the rate Kizen last refused at (within these bounds of
  * it), fast below (recovering) and above (the limit has moved) or when that rate is unknown.
@@ -356,8 +355,8 @@ export class ConcurrencyController {
 
 	/**
 	 * Accepted answers per second over the last RATE_WINDOW_MS since the last pause ended
-	 * (undefined without any). Over less than RATE_MIN_SPAN_MS it is not `reliable`, and is
-	 * counted as if over that span (a burst of a few answers is not a rate).
+	 * (undefined without any). Over a shorter span (just after the start or a pause) it is not
+	 * `reliable`, and is counted as if over the whole window (a burst of a few is not a rate).
 	 */
 	private acceptedRate(now: number): { rate: number; reliable: boolean } | undefined {
 		const since = Math.max(now - RATE_WINDOW_MS, this.resumedAt, this.firstStartAt ?? now);
@@ -366,8 +365,8 @@ export class ConcurrencyController {
 		if (count === 0) return undefined;
 		const span = now - since;
 		return {
-			rate: (count * 1000) / Math.max(span, RATE_MIN_SPAN_MS),
-			reliable: span >= RATE_MIN_SPAN_MS,
+			rate: (count * 1000) / Math.max(span, RATE_WINDOW_MS),
+			reliable: span >= RATE_WINDOW_MS,
 		};
 	}
 }
