@@ -185,6 +185,18 @@ describe('adaptive mode', () => {
 		expect(controller.limit).toBeGreaterThanOrEqual(6);
 	});
 
+	it('a latency spike of one window (a CPU stall on the n8n host) does not shrink the limit; a rise that lasts does', () => {
+		const { controller, rounds, round } = setup(adaptive(32));
+		rounds(20);
+		expect(controller.limit).toBe(32);
+		round(() => 400);
+		expect(controller.limit).toBe(32);
+		rounds(3);
+		// Three windows at 4× the latency, over a second in all: Kizen is queueing.
+		rounds(3, () => 400);
+		expect(controller.limit).toBeLessThan(32);
+	});
+
 	it('latency alone never pushes the limit below where it started', () => {
 		const { controller, rounds } = setup(adaptive(32));
 		rounds(20);

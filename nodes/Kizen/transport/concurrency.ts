@@ -79,6 +79,12 @@ const PROBE_EVERY = [18, 24] as const;
 const FLAT = 1.1;
 const NEAR_MINIMUM = 1.3;
 const RISING = 1.5;
+/**
+ * Latency must stay that high for two windows and this long before the limit shrinks for it: a
+ * CPU stall on the n8n host (another workflow, garbage collection) slows answers too, and is not
+ * Kizen queueing. Refusals and overload answers act at once.
+ */
+const RISING_FOR_MS = 1000;
 /** Absolute slack so scheduling noise of a few ms on a fast network is not read as queueing. */
 const LATENCY_SLACK_MS = 5;
 /** Slow start doubles the limit per window, up to half the ceiling (TCP's initial ssthresh). */
@@ -135,6 +141,7 @@ export class ConcurrencyController {
 	private window: Window;
 	private readonly windowMeans: number[] = [];
 	private windowsToProbe: number;
+	private rising: { since: number; windows: number } | undefined;
 	private probing = false;
 	/** A refusal or overload of a request started before this was already reacted to. */
 	private reactedAt = -Infinity;
@@ -254,6 +261,13 @@ export class ConcurrencyController {
 
 		const ratio = Math.max(1, (mean - LATENCY_SLACK_MS) / baseline);
 		if (ratio > FLAT) this.slowStart = false;
+		// A rise must last to count as queueing: since when, and over how many windows.
+		if (ratio < RISING) {
+			this.rising = undefined;
+		} else {
+			this.rising ??= { since: window.since, windows: 0 };
+			this.rising.windows += 1;
+		}
 		if (ratio <= NEAR_MINIMUM) {
 			// Grow only when the limit was what held requests back (not a short input or the pace).
 			if (window.peakInFlight >= Math.floor(this.estimate)) {
@@ -268,7 +282,8 @@ export class ConcurrencyController {
 			}
 			return;
 		}
-		if (ratio >= RISING) {
+		const rising = this.rising;
+		if (rising && rising.windows >= 2 && now - rising.since >= RISING_FOR_MS) {
 			// Queueing: back off, but latency alone never pushes below the starting limit (only
 			// refusals and overload answers do).
 			this.estimate = Math.max(
