@@ -62,7 +62,7 @@ const sampleItems = (file: string) => {
 	return items.map((json: object) => ({ json }));
 };
 
-it('upsert-contacts: new, existing, archived and invalid contacts', async () => {
+it('upsert-contacts: spreadsheet columns into Contacts: new, existing, archived and invalid rows', async () => {
 	const { result } = await runKizenPart(
 		'upsert-contacts.json',
 		sampleItems('upsert-contacts.json'),
@@ -73,7 +73,26 @@ it('upsert-contacts: new, existing, archived and invalid contacts', async () => 
 		'updated',
 		'unarchived',
 	]);
+	// Every column that names a Contacts field was written, converted (Date Format, country code).
+	expect(result.items('Kizen', 0)[0]).toMatchObject({
+		email: 'new.customer@example.com',
+		first_name: 'Nia',
+		last_name: 'Newton',
+		mobile_phone: '+13125550142',
+		email_status: 'Opted In',
+		timezone: 'America/Chicago',
+		birthday: '1990-04-12',
+	});
+	expect(result.items('Kizen', 0)[2]).toMatchObject({
+		titles: ['CTO', 'Founder'],
+		birthday: '1906-12-09',
+	});
 	expect(result.pairedItems('Kizen', 1)).toEqual([{ item: 4 }]);
+	expect(result.items('Kizen', 1)[0].message).toMatch(/"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+	// The column no field has is named once, in a notice.
+	expect(result.runData.Kizen[0].hints?.map((hint) => hint.message)).toEqual([
+		expect.stringMatching(/^Not written: "Lead Score": no field of Contacts has this name/),
+	]);
 });
 
 it('upsert-deals: define-below fields from expressions', async () => {
@@ -83,7 +102,7 @@ it('upsert-deals: define-below fields from expressions', async () => {
 		'updated',
 		'unarchived',
 	]);
-	expect(result.items('Kizen', 1).map((item) => item.error)).toEqual([
+	expect(result.items('Kizen', 1).map((item) => item.message)).toEqual([
 		expect.stringMatching(/"Stage" \(stage\) cannot take "Negotiation"/),
 	]);
 });
@@ -94,17 +113,24 @@ it('record-lifecycle: create → get → update → archive → unarchive', asyn
 	const created = result.items('Create company')[0];
 	expect(result.items('Update employee count')[0]).toMatchObject({
 		id: created.id,
-		fields: { employee_count: 13 },
+		action: 'updated',
+		employee_count: 13,
 	});
 	expect(result.items('Archive')[0]).toEqual({ archived: true, id: created.id });
 	expect(result.items('Unarchive')[0]).toMatchObject({ id: created.id });
 	expect(sim.records('companies').live.map((record) => record.id)).toContain(created.id);
 });
 
-it('search-and-lookup: opted-in contacts with a VIP or Partner tag, each looked up by email', async () => {
+it('search-and-lookup: opted-in contacts created since 2020, each looked up by email', async () => {
 	const { result } = await runKizenPart('search-and-lookup.json', [{ json: {} }]);
 	expect(result.error).toBeUndefined();
-	expect(result.items('Look up by email').map((item) => item.fields)).toEqual([
-		{ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', tags: ['VIP'] },
+	expect(result.items('Look up by email')).toEqual([
+		{
+			id: sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!.id,
+			email: 'ada@example.com',
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			tags: ['VIP'],
+		},
 	]);
 });

@@ -21,9 +21,11 @@ export class Kizen implements INodeType {
 		// Airtable node: Airtable.node.ts with v1/ and v2/).
 		version: [1],
 		defaultVersion: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// "Create or Update: Contacts": the operation's name, then the object as the list named it.
+		subtitle:
+			'={{ ($parameter["operation"] === "upsert" ? "Create or Update" : $parameter["operation"].charAt(0).toUpperCase() + $parameter["operation"].slice(1)) + ": " + ($parameter["object"].cachedResultName || $parameter["object"].value || "record") }}',
 		description:
-			'Create or update (upsert) records of any Kizen CRM object, such as Contacts or custom objects',
+			'Create or update (upsert), create, get, look up, search, update, archive and unarchive records of any Kizen CRM object, such as Contacts or custom objects',
 		defaults: { name: 'Kizen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

@@ -50,6 +50,8 @@ export interface ObjectSchema {
 	fields: KizenField[];
 	byApiName: Map<string, KizenField>;
 	byId: Map<string, KizenField>;
+	/** Fields by `looseName` of their API name and of their display name (see `fieldForKey`). */
+	byLooseName: Map<string, KizenField[]>;
 	/** `email` for Contacts, `name` for every other object. */
 	identifierFieldName: string;
 }

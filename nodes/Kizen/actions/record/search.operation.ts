@@ -95,6 +95,38 @@ const properties: INodeProperties[] = [
 		],
 	},
 	{
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'collection',
+		placeholder: 'Add sort rule',
+		default: {},
+		description: 'The order of the results. Not set: Kizen’s order.',
+		options: [
+			{
+				displayName: 'Sort By Field Name or ID',
+				name: 'sortBy',
+				type: 'options',
+				typeOptions: {
+					loadOptionsMethod: 'getFieldNames',
+					loadOptionsDependsOn: ['object.value'],
+				},
+				default: '',
+				description:
+					'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDirection',
+				type: 'options',
+				default: 'asc',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Search Text',
 		name: 'searchText',
 		type: 'string',
@@ -122,25 +154,6 @@ const properties: INodeProperties[] = [
 		readOptions.fieldNames,
 		outputOption,
 		readOptions.returnAllFields,
-		{
-			displayName: 'Sort By Field Name or ID',
-			name: 'sortBy',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
-			default: '',
-			description:
-				'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		},
-		{
-			displayName: 'Sort Direction',
-			name: 'sortDirection',
-			type: 'options',
-			default: 'asc',
-			options: [
-				{ name: 'Ascending', value: 'asc' },
-				{ name: 'Descending', value: 'desc' },
-			],
-		},
 		...transportOptions,
 	]),
 ];
@@ -152,6 +165,9 @@ export const description = updateDisplayOptions(
 
 interface SearchOptions extends ReadOptions {
 	output?: OutputShape;
+}
+
+interface Sort {
 	sortBy?: string;
 	sortDirection?: 'asc' | 'desc';
 }
@@ -181,8 +197,8 @@ export async function execute(
 			const qs: IDataObject = {};
 			const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
 			if (searchText) qs.search = searchText;
-			if (options.sortBy)
-				qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
+			const sort = (this.getNodeParameter('sort', itemIndex, {}) ?? {}) as Sort;
+			if (sort.sortBy) qs.ordering = `${sort.sortDirection === 'desc' ? '-' : ''}${sort.sortBy}`;
 			const limit = limitFor.call(this, itemIndex);
 			return async () => {
 				const records = await searchPages.call(this, client, schema, body, qs, limit, itemIndex);
@@ -212,7 +228,7 @@ function chosenFieldNames(
 	if (unknown.length) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Item ${itemIndex}: Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
+			`Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
 			{
 				description:
 					'Choose the fields from the list (Options → Fields to Return), by their API names. Nothing was sent to Kizen for this item.',
@@ -242,6 +258,8 @@ async function filtersFor(
 		schema,
 		builtInIds: await schemas.builtInFieldIds(schema, itemIndex),
 		tags: await tags.forFields(schema, fields, itemIndex),
+		// A date-time typed without an offset is meant in the workflow's time zone, as for writes.
+		timeZone: this.getTimezone(),
 	};
 	return conditions.map((condition, position) => {
 		const field = fields[position];
@@ -249,7 +267,7 @@ async function filtersFor(
 		if (built.problem === undefined) return built.filter;
 		throw new NodeOperationError(
 			this.getNode(),
-			`Item ${itemIndex}: filter ${position + 1}: ${describeProblem({ field, key: field.name, value: condition.value, problem: built.problem })}`,
+			`Filter ${position + 1}: ${describeProblem({ field, key: field.name, value: condition.value, problem: built.problem })}`,
 			{
 				description:
 					'Correct the filter’s condition or value (Filters → Condition). Nothing was sent to Kizen for this item.',
@@ -270,7 +288,7 @@ function filterField(
 	if (field) return field;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
+		`The filter field "${fieldName}" is not a field of "${schema.object.name}"`,
 		{
 			description:
 				'Choose the filter’s field from the list (Filters → Field Name or ID). Nothing was sent to Kizen for this item.',
@@ -286,7 +304,7 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 	if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1) return limit;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
+		`Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
 		{
 			description:
 				'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
