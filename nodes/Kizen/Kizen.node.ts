@@ -21,9 +21,10 @@ export class Kizen implements INodeType {
 		// Airtable node: Airtable.node.ts with v1/ and v2/).
 		version: [1],
 		defaultVersion: 1,
-		// "Create or Update: Contacts": the operation's name, then the object as the list named it.
+		// "Create or Update: Contacts", "Search: deals": the operation's name, then the object (n8n
+		// gives a subtitle a locator's value only: the API name, Contacts' shown by its name).
 		subtitle:
-			'={{ ($parameter["operation"] === "upsert" ? "Create or Update" : $parameter["operation"].charAt(0).toUpperCase() + $parameter["operation"].slice(1)) + ": " + ($parameter["object"].cachedResultName || $parameter["object"].value || "record") }}',
+			'={{ ($parameter["operation"] === "upsert" ? "Create or Update" : $parameter["operation"].charAt(0).toUpperCase() + $parameter["operation"].slice(1)) + ": " + ($parameter["object"] === "client_client" ? "Contacts" : $parameter["object"] || "record") }}',
 		description:
 			'Create or update (upsert), create, get, look up, search, update, archive and unarchive records of any Kizen CRM object, such as Contacts or custom objects',
 		defaults: { name: 'Kizen' },
