@@ -70,6 +70,12 @@ describe('the node as n8n lists it', () => {
 		expect(subtitle('unarchive', byName(''))).toBe('Unarchive: record');
 	});
 
+	it('is one n8n adds Custom API Call to (n8n 2.8: a credential with authenticate, version === defaultVersion)', () => {
+		// n8n 2.8.4 load-nodes-and-credentials.js injectCustomApiCallOptions / supportsProxyAuth.
+		expect(description.version).toBe(description.defaultVersion);
+		expect(typeof new KizenApi().authenticate).toBe('function');
+	});
+
 	it('answers Custom API Call, which n8n adds to the operations, by pointing to the HTTP Request node', async () => {
 		const result = await runKizen(sim, { operation: '__CUSTOM_API_CALL__' }, [{}]);
 		expect(result.error?.message).toBe(
@@ -79,6 +85,9 @@ describe('the node as n8n lists it', () => {
 			/Authentication to "Predefined Credential Type", Credential Type to "Kizen API"/,
 		);
 		expect(sim.requests).toEqual([]);
+		// n8n adds it to the resources as well.
+		const asResource = await runKizen(sim, { resource: '__CUSTOM_API_CALL__' }, [{}]);
+		expect(asResource.error?.message).toBe(result.error?.message);
 	});
 });
 

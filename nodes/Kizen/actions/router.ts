@@ -11,10 +11,14 @@ const CUSTOM_API_CALL = '__CUSTOM_API_CALL__';
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
+	// n8n adds Custom API Call to the resources too, and then shows no operation.
+	const operation =
+		resource === CUSTOM_API_CALL
+			? CUSTOM_API_CALL
+			: (this.getNodeParameter('operation', 0) as string);
 	const kizen = { resource, operation } as KizenType;
 
-	if (operation === CUSTOM_API_CALL || resource === CUSTOM_API_CALL) {
+	if (operation === CUSTOM_API_CALL) {
 		throw new NodeOperationError(
 			this.getNode(),
 			'Custom API Call is not an operation of the Kizen node: use an HTTP Request node',
