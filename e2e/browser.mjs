@@ -489,6 +489,28 @@ class EditorSteps {
 			const text = await ndv.getByTestId('output-panel').innerText();
 			checks.ok('Custom API Call: no TypeError', !/TypeError|Cannot read properties/.test(text), text.slice(0, 300));
 		});
+
+		// Kizen Trigger: its panel, and Fetch Test Event (the poll in manual mode) shows the newest change.
+		await this.step('trigger-fetch-test-event', async () => {
+			page.on('dialog', (dialog) => dialog.accept().catch(() => {}));
+			await page.goto(`${this.url}/workflow/kizen-example-trigger`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Kizen Trigger"]').dblclick();
+			await ndv.waitFor();
+			await ndv.getByTestId('resource-locator-object').waitFor();
+			checks.equal('trigger panel: credential, event and object as the example sets them', {
+				credential: await this.shownValue(ndv.getByTestId('node-credentials-select')),
+				event: await this.shownValue(ndv.getByTestId('parameter-input-event')),
+				object: await this.shownValue(ndv.getByTestId('resource-locator-object').getByTestId('rlc-input-container')),
+			}, { credential: CREDENTIAL_NAME, event: 'Record Created or Updated', object: 'Contacts' });
+			const grace = sim.records('client_client').live.find((r) => r.identifier === 'grace@example.com');
+			sim.updateRecord('client_client', grace.id, { first_name: 'Grace' });
+			await ndv.getByTestId('node-execute-button').click();
+			const table = await this.outputTable();
+			// Flat, as the Kizen node's Simplified output: id, event, then a column per field.
+			checks.equal('trigger: Fetch Test Event shows one item: id, event, then a column per field', [table.headers.slice(0, 2), ['email', 'first_name', 'last_name'].every((c) => table.headers.includes(c)), table.rows.length], [['id', 'event'], true, 1]);
+			const cell = (column) => table.rows[0]?.[table.headers.indexOf(column)];
+			checks.ok('trigger: it is the newest change, Grace, updated', cell('id') === grace.id && cell('event') === 'updated' && cell('email') === 'grace@example.com' && cell('first_name') === 'Grace', JSON.stringify(table.rows[0]));
+		});
 	}
 
 	/**

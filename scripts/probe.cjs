@@ -28,7 +28,9 @@ const ASSUMPTIONS = [
 	{ id: 'settings-search-is-default', write: false, claim: 'GET /fields/settings-search marks every field is_default true/false', ifContradicted: 'Search tells built-in from custom fields by it; filters would need another source.' },
 	{ id: 'tags-endpoint', write: false, claim: 'dynamictags fields have options: null and list their tags {id, name} at the tag endpoint', ifContradicted: 'Tag names could not be turned into ids; the node would accept only tag IDs.' },
 	{ id: 'updated-filter', write: false, claim: 'Search accepts {type: "fields", subtype: "non_custom", field: "updated", condition: ">", value: <ISO>}', ifContradicted: 'A polling trigger on "changed since" would need another filter.' },
-	{ id: 'ordering-desc', write: false, claim: 'ordering=-updated sorts newest first', ifContradicted: 'Sort Direction → Descending (a "-" before the field) does not work and would be removed.' },
+	{ id: 'ordering-desc', write: false, claim: 'ordering=-updated sorts newest first', ifContradicted: 'Sort Direction → Descending (a "-" before the field) does not work and would be removed; the Kizen Trigger\'s first activation and Fetch Test Event read the newest records this way.' },
+	{ id: 'ordering-asc', write: false, claim: 'ordering=updated sorts oldest first', ifContradicted: 'The Kizen Trigger pages through changes oldest first (searchOrdering in nodes/Kizen/helpers/filters.ts); it stops with an error rather than skip one, so it would need another way to page.' },
+	{ id: 'updated-boundary', write: false, claim: 'updated >= <a record\'s own updated, to the millisecond> finds that record (the Kizen Trigger\'s filter)', ifContradicted: 'The trigger could miss a change made in the same millisecond as the last one it saw; changedSinceFilter in nodes/Kizen/helpers/filters.ts would reach back one more millisecond.' },
 	{ id: 'create-status', write: true, claim: 'Create (POST /add, no query parameters) answers 201 with the written fields', ifContradicted: 'Nothing breaks (any 2xx is success); README and the simulator would show the real status.' },
 	{ id: 'null-clears', write: true, claim: '"value": null clears a field that allows nulls', ifContradicted: 'Empty Values → Clear would send another form.' },
 	{ id: 'empty-clears', write: true, claim: '"value": "" clears a field that allows empty but not nulls', ifContradicted: 'Clear would refuse such fields instead of sending "".' },
@@ -137,13 +139,18 @@ async function runProbe({ baseUrl, apiKey, userId, businessId, write = false, ob
 		record('tags-endpoint', shaped ? 'confirmed' : 'contradicted', `field ${tagField.name}: options ${short(tagField.options)}, endpoint HTTP ${tagAnswer.status}, ${tags.length} tag(s)`, tagAnswer);
 	} else record('tags-endpoint', 'not tested', `"${object}" has no dynamictags field`);
 
-	// What a polling trigger sends: records changed since a time, newest first.
+	// What a polling trigger sends: records changed since a time, newest first and oldest first.
 	const updatedFilter = { type: 'fields', subtype: 'non_custom', field: 'updated', condition: '>', value: '2000-01-01T00:00:00.000Z' };
-	const poll = () => call('POST', `/api/records/${obj.id}/search`, { qs: { page_size: 5, ordering: '-updated' }, body: { and: true, query: [{ and: true, filters: [updatedFilter] }], field_names: ['updated'] } });
+	const poll = (ordering = '-updated', filter = updatedFilter) => call('POST', `/api/records/${obj.id}/search`, { qs: { page_size: 5, ordering }, body: { and: true, query: [{ and: true, filters: [filter] }], field_names: ['updated'] } });
 	const polled = await poll();
 	record('updated-filter', ok(polled) ? 'confirmed' : 'contradicted', `HTTP ${polled.status}${ok(polled) ? `, ${polled.body?.count ?? polled.body?.results?.length} record(s)` : ` ${short(polled.body)}`}`, polled);
-	if (ok(polled)) checkOrdering(polled, record);
-
+	const orderingChecks = async () => {
+		if (!ok(polled)) return;
+		checkOrdering(await poll(), record, 'ordering-desc', 'desc');
+		checkOrdering(await poll('updated'), record, 'ordering-asc', 'asc');
+		await checkBoundary(poll, record);
+	};
+	await orderingChecks();
 	if (!write) return finish(results, created, []);
 
 	// ---- writes (scratch records only) ------------------------------------------------------------
@@ -202,7 +209,7 @@ async function runProbe({ baseUrl, apiKey, userId, businessId, write = false, ob
 	} else record('prompt-conflict', 'not tested', `could not create a scratch record: HTTP ${b.status} ${short(b.body)}`, b);
 
 	// The scratch records were just written at different times: ordering is testable now if it was not.
-	if (results.get('ordering-desc').outcome === 'not tested' && results.get('updated-filter').outcome === 'confirmed') checkOrdering(await poll(), record);
+	if (['ordering-desc', 'ordering-asc', 'updated-boundary'].some((id) => results.get(id).outcome === 'not tested')) await orderingChecks();
 
 	const cleanup = [];
 	for (const id of created) {
@@ -213,15 +220,32 @@ async function runProbe({ baseUrl, apiKey, userId, businessId, write = false, ob
 	return finish(results, created, cleanup);
 }
 
-/** Confirmed only when at least two different `updated` times came back, newest first. */
-function checkOrdering(polled, record) {
-	const stamps = (polled.body?.results || []).map((r) => Date.parse(Object.values(r.fields || {}).find((f) => f.name === 'updated')?.value ?? ''));
+const updatedOf = (r) => Object.values(r.fields || {}).find((f) => f.name === 'updated')?.value;
+
+/** Confirmed only when at least two different `updated` times came back, in the asked order. */
+function checkOrdering(polled, record, id, direction) {
+	const stamps = (polled.body?.results || []).map((r) => Date.parse(updatedOf(r) ?? ''));
 	if (stamps.length < 2 || stamps.some(Number.isNaN) || new Set(stamps).size < 2) {
-		record('ordering-desc', 'not tested', `${stamps.length} record(s), ${new Set(stamps).size} different updated time(s)`);
+		record(id, 'not tested', `${stamps.length} record(s), ${new Set(stamps).size} different updated time(s)`);
 		return;
 	}
-	const sorted = stamps.every((t, i) => i === 0 || stamps[i - 1] >= t);
-	record('ordering-desc', sorted ? 'confirmed' : 'contradicted', `updated: ${stamps.map((t) => new Date(t).toISOString()).join(' ≥ ')}`, polled);
+	const sorted = stamps.every((t, i) => i === 0 || (direction === 'desc' ? stamps[i - 1] >= t : stamps[i - 1] <= t));
+	record(id, sorted ? 'confirmed' : 'contradicted', `updated: ${stamps.map((t) => new Date(t).toISOString()).join(direction === 'desc' ? ' ≥ ' : ' ≤ ')}`, polled);
+}
+
+/** The newest record's own `updated`, cut to the millisecond as the trigger sends it, finds it with >=. */
+async function checkBoundary(poll, record) {
+	const newest = await poll();
+	const [first] = newest.body?.results || [];
+	const stamp = first && updatedOf(first);
+	if (!ok(newest) || !stamp || Number.isNaN(Date.parse(stamp))) {
+		record('updated-boundary', 'not tested', `no record with an updated time (HTTP ${newest.status})`, newest);
+		return;
+	}
+	const value = new Date(Date.parse(stamp)).toISOString();
+	const found = await poll('updated', { type: 'fields', subtype: 'non_custom', field: 'updated', condition: '>=', value });
+	const includes = ok(found) && (found.body?.results || []).some((r) => r.id === first.id);
+	record('updated-boundary', includes ? 'confirmed' : 'contradicted', `record ${first.id} updated ${stamp}; updated >= ${value}: HTTP ${found.status}, ${includes ? 'found' : 'not found'}`, newest, found);
 }
 
 async function clearingChecks({ call, obj, fields, a, marker, record, get }) {

@@ -44,8 +44,13 @@
  *    trimming, case-sensitive); unknown `field_names` on GET are a 400, in a search body they are
  *    dropped silently (recorded live);
  *  - search: a query group without `and` means AND, a body without `and` means AND; `ordering` is
- *    `<api name>` or `-<api name>`; stage conditions time_in_stage / entered_stage / left_stage,
- *    and "is me", are not implemented (400); text comparisons are case-insensitive;
+ *    `<api name>` or `-<api name>` (ascending / descending), records with equal values keep the
+ *    order they were created in (the same on every page); stage conditions time_in_stage /
+ *    entered_stage / left_stage, and "is me", are not implemented (400); text comparisons are
+ *    case-insensitive; date-time filters and ordering compare to the microsecond;
+ *  - `created` / `updated` (clock.cjs) carry microseconds and read back in a fixed UTC−05:00
+ *    business time zone, as recorded (`2026-03-31T12:27:20.152070-05:00`); both are stamped at a
+ *    record's creation, `updated` again on every write and on unarchive, never on archive;
  *  - every search shape or condition outside the recorded ones answers 400 (Kizen's answer to
  *    them is not documented);
  *  - auth is checked before routing for every /api path; unknown /api paths then get an HTML 404.
@@ -56,6 +61,7 @@
  *   tags.cjs       tags of dynamictags fields and their endpoints
  *   values.cjs     field value validation and coercion for every write
  *   store.cjs      the in-memory record store, seed records, field selection, the record's API shape
+ *   clock.cjs      the created / updated stamps: microseconds, the business's UTC offset, a test clock
  *   records.cjs    upsert, add, update, get, lookup, archive, unarchive
  *   search.cjs     search (filters, free text, ordering, pagination)
  *   faults.cjs     latency, rate limit and fault specs
@@ -68,6 +74,7 @@ const { seedStore } = require('./store.cjs');
 const { createFaults } = require('./faults.cjs');
 const { createServer } = require('./server.cjs');
 const { createInspectionApi } = require('./inspect.cjs');
+const { createClock } = require('./clock.cjs');
 
 /**
  * Start a simulator.
@@ -90,6 +97,7 @@ async function startSimulator(options = {}) {
 		tags: null,
 		tagCounter: 0,
 		objectByRef: (ref) => objectById.get(ref) || objectByName.get(ref),
+		clock: createClock(),
 	};
 	const faults = createFaults({ latencyMs, rateLimit });
 	const { server, traffic } = createServer(state, faults, { host });

@@ -156,8 +156,18 @@ export interface Simulator {
 	/** create a tag as a Kizen user would in the UI (reset() drops it) */
 	addTag(objectNameOrId: string, fieldNameOrId: string, name: string): Tag;
 	records(objectNameOrId: string): { live: SimRecord[]; archived: SimRecord[] };
-	/** `fields` values use the API `value` format, keyed by field api name or uuid */
-	addRecord(objectNameOrId: string, record: { identifier: string; fields?: Record<string, any>; archived?: boolean }): SimRecord;
+	/**
+	 * `fields` values use the API `value` format, keyed by field api name or uuid; `created` / `updated`
+	 * (ISO) backdate the record's stamps (a write Kizen stamped earlier and committed only now)
+	 */
+	addRecord(
+		objectNameOrId: string,
+		record: { identifier: string; fields?: Record<string, any>; archived?: boolean; created?: string; updated?: string },
+	): SimRecord;
+	/** change a live record's values as a Kizen user would: its `updated` moves */
+	updateRecord(objectNameOrId: string, id: string, fields?: Record<string, any>): SimRecord;
+	/** freeze the clock that stamps created / updated at an ISO date-time (null: let it run from the last stamp on); reset() restarts it */
+	setClock(iso: string | null): void;
 	setLatency(ms: number): void;
 	setRateLimit(limit: RateLimit | null): void;
 	addFault(spec: FaultSpec): FaultHandle;

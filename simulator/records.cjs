@@ -59,7 +59,7 @@ function commitWrite(state, bucket, rec, ops, entries, { identifier, archivedCon
 	if (rec && newKey !== oldKey && archivedConflict === 'overwrite') moveArchivedOutOfTheWay(bucket, newKey);
 	if (!rec) return { record: newRecord(state, bucket, newIdent, draft, false) };
 	rec.fields = draft;
-	touch(bucket, rec);
+	touch(state, bucket, rec);
 	if (rec.identifier !== newIdent) setIdentifier(bucket, rec, newIdent);
 	return { record: rec };
 }
@@ -237,7 +237,7 @@ function routeRecords(state, ctx, parts) {
 		if (!rec.archived) return json(400, { detail: 'This record is not archived.', code: 'not_archived' });
 		if (bucket.live.has(keyOf(rec.identifier))) return json(400, { non_field_errors: [`A record with this ${obj.identField.name} already exists.`], fields: [] });
 		setArchived(bucket, rec, false);
-		touch(bucket, rec);
+		touch(state, bucket, rec);
 		return json(200, serializeRecord(state, bucket, rec, selectFields(bucket, {}).include));
 	}
 	if (!['GET', 'PATCH', 'DELETE'].includes(method)) return methodNotAllowed(method);

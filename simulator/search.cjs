@@ -21,6 +21,7 @@ const { CONTACTS } = require('./objects.cjs');
 const { CONDITIONS_BY_TYPE, BUILT_IN_CONDITIONS } = require('./kizen-recorded.cjs');
 const { SINGLE_CHOICE, typeName, isBlank, isPlainObject } = require('./values.cjs');
 const { displayName, serializeRecord } = require('./store.cjs');
+const { micros } = require('./clock.cjs');
 
 const CUSTOM_FIELD_RE = /^"custom"::([0-9a-f-]{36})$/i;
 const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
@@ -75,7 +76,9 @@ function storedAs(state, obj, field, stored) {
 		const o = field.options.find((x) => x.id === stored);
 		return o ? o.name.toLowerCase().replace(/ /g, '_') : stored;
 	}
-	if (t === 'date' || t === 'datetime') return Date.parse(stored);
+	// Date-times compare to the microsecond (Kizen stamps created / updated with microseconds).
+	if (t === 'datetime') return micros(stored);
+	if (t === 'date') return Date.parse(stored);
 	if (typeof stored === 'string' && !SINGLE_CHOICE.has(t) && t !== 'timezone' && t !== 'team_selector' && t !== 'relationship') return stored.toLowerCase();
 	return stored;
 }
@@ -146,10 +149,12 @@ function compileFilter(state, obj, f) {
 		return { fn: (rec) => read(rec) !== null && COMPARISONS[cond](read(rec), value) };
 	}
 	if (t === 'date' || t === 'datetime') {
-		const instant = (v) => (typeof v === 'string' && (t === 'datetime' || DATE_RE.test(v)) ? Date.parse(v) : NaN);
+		const asMicros = (v) => (Number.isNaN(micros(v)) ? Date.parse(v) * 1000 : micros(v));
+		const instant = (v) => (typeof v !== 'string' ? NaN : t === 'datetime' ? asMicros(v) : DATE_RE.test(v) ? Date.parse(v) : NaN);
+		const ms = (stored) => (t === 'datetime' ? Math.floor(stored / 1000) : stored);
 		if (cond === 'month_equals') {
 			if (!Number.isInteger(value) || value < 1 || value > 12) return bad('a month number 1-12');
-			return { fn: (rec) => read(rec) !== null && new Date(read(rec)).getUTCMonth() + 1 === value };
+			return { fn: (rec) => read(rec) !== null && new Date(ms(read(rec))).getUTCMonth() + 1 === value };
 		}
 		if (cond === 'between') {
 			if (!Array.isArray(value) || value.length !== 2 || value.some((v) => Number.isNaN(instant(v)))) return bad('[from, to] as ISO dates');

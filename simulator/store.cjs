@@ -8,6 +8,7 @@ const { uuid, CONTACTS, RECORD_GROUP, NEW_RECORD_GROUP, EMPLOYEES } = require('.
 const { seedTags, tagById } = require('./tags.cjs');
 const { json, truthy } = require('./responses.cjs');
 const { SINGLE_CHOICE, isBlank, validateEntries, applyOps } = require('./values.cjs');
+const { render } = require('./clock.cjs');
 
 /**
  * Seed records: [identifier, { apiName: API-format value }, archived?]. Contacts use only the
@@ -35,7 +36,7 @@ const SEED_RECORDS = {
 		['Lost Deal', { stage: { name: 'Lost' }, is_priority: { name: 'Maybe' } }, true],
 	],
 };
-const SEED_CREATED = '2024-01-15T12:00:00.000Z';
+const SEED_CREATED = '2024-01-15T12:00:00.000000Z';
 
 /** Per object: all records by id, live records by lower-cased identifier, archived ones likewise. */
 function createStore(objects) {
@@ -91,14 +92,16 @@ function setArchived(bucket, rec, archived) {
 	indexRecord(bucket, rec);
 }
 
-function newRecord(state, bucket, identifier, fields, archived, id) {
+function newRecord(state, bucket, identifier, fields, archived, id, stamps = {}) {
 	const obj = bucket.obj;
 	const rec = { id: id || uuid(NEW_RECORD_GROUP, ++state.recordCounter), identifier, fields: { ...fields }, archived: !!archived, seq: ++state.recordSeq };
 	rec.fields[obj.identField.id] = identifier;
+	// Kizen stamps both at the same write (clock.cjs); `stamps` backdates them (sim.addRecord).
+	const now = stamps.created ?? (id ? SEED_CREATED : state.clock.now());
 	const created = obj.fieldByName.get('created');
-	if (created && rec.fields[created.id] === undefined) rec.fields[created.id] = id ? SEED_CREATED : new Date().toISOString();
+	if (created && rec.fields[created.id] === undefined) rec.fields[created.id] = now;
 	const updated = obj.fieldByName.get('updated');
-	if (updated) rec.fields[updated.id] = created ? rec.fields[created.id] : new Date().toISOString();
+	if (updated) rec.fields[updated.id] = stamps.updated ?? (created ? rec.fields[created.id] : now);
 	const recNo = obj.fieldByName.get('record_number');
 	if (recNo) rec.fields[recNo.id] = ++bucket.recordNumber;
 	bucket.all.set(rec.id, rec);
@@ -107,10 +110,14 @@ function newRecord(state, bucket, identifier, fields, archived, id) {
 }
 
 /** Kizen's built-in `updated` ("Last Modified") moves on every write: what a polling trigger filters on. */
-function touch(bucket, rec) {
+function touch(state, bucket, rec) {
 	const updated = bucket.obj.fieldByName.get('updated');
-	if (updated) rec.fields[updated.id] = new Date().toISOString();
+	if (updated) rec.fields[updated.id] = state.clock.now();
 }
+
+/** The built-in `created` / `updated` stamps, read back as Kizen reads them (clock.cjs). */
+const STAMPS = new Set(['created', 'updated']);
+const isStamp = (obj, field) => STAMPS.has(field.name) && obj.builtIn.has(field.id);
 
 /** A fresh store for `state.objects` and fresh tags, with the seed records unless `seed` is false. */
 function seedStore(state, seed) {
@@ -202,7 +209,7 @@ function serializeRecord(state, bucket, rec, include) {
 		if (isBlank(stored)) continue;
 		const entry = { id: field.id, name: field.name, field_type: field.field_type, display_name: field.display_name };
 		if (Array.isArray(stored) && stored.length > SUMMARY_THRESHOLD) entry.value_summary = { count: stored.length };
-		else entry.value = renderValue(state, field, stored);
+		else entry.value = isStamp(bucket.obj, field) ? render(stored) : renderValue(state, field, stored);
 		fields[field.id] = entry;
 	}
 	return {

@@ -13,6 +13,8 @@ const {
 	engine,
 	credentialsFor,
 	KIZEN_TYPE,
+	KIZEN_TRIGGER_TYPE,
+	kizenPoller,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
 
@@ -88,7 +90,9 @@ it('upsert-contacts: spreadsheet columns into Contacts: new, existing, archived 
 		birthday: '1906-12-09',
 	});
 	expect(result.pairedItems('Kizen', 1)).toEqual([{ item: 4 }]);
-	expect(result.items('Kizen', 1)[0].message).toMatch(/"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+	expect(result.items('Kizen', 1)[0].message).toMatch(
+		/"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/,
+	);
 	// The column no field has is named once, in a notice.
 	expect(result.runData.Kizen[0].hints?.map((hint) => hint.message)).toEqual([
 		expect.stringMatching(/^Not written: "Lead Score": no field of Contacts has this name/),
@@ -132,5 +136,43 @@ it('search-and-lookup: opted-in contacts created since 2020, each looked up by e
 			last_name: 'Lovelace',
 			tags: ['VIP'],
 		},
+	]);
+});
+
+it('trigger-contacts: the Kizen Trigger emits a new contact and a changed one, with the chosen fields', async () => {
+	const trigger = load('trigger-contacts.json').nodes.find(
+		(node) => node.type === KIZEN_TRIGGER_TYPE,
+	)!;
+	const poller = kizenPoller(sim, trigger.parameters);
+	expect(await poller.activate()).toBeNull();
+	const ada = sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!;
+	sim.addRecord('client_client', {
+		identifier: 'trigger.example@example.com',
+		fields: { first_name: 'Tia', email_status: { name: 'Opted In' } },
+	});
+	sim.updateRecord('client_client', ada.id, { last_name: 'King' });
+	const { items } = await poller.poll();
+	expect(items!.map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			event: 'created',
+			email: 'trigger.example@example.com',
+			first_name: 'Tia',
+			email_status: 'Opted In',
+		}),
+		expect.objectContaining({ event: 'updated', email: 'ada@example.com', last_name: 'King' }),
+	]);
+	expect(Object.keys(items![0].json).sort()).toEqual(
+		['id', 'event', 'created', 'email', 'email_status', 'first_name', 'updated'].sort(),
+	);
+});
+
+it('automation-webhook: what a Kizen automation posts reads the record it names', async () => {
+	const ada = sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!;
+	const { result } = await runKizenPart('automation-webhook.json', [
+		{ json: { body: { object: 'client_client', record_id: ada.id, event: 'updated' } } },
+	]);
+	expect(result.error).toBeUndefined();
+	expect(result.items('Get the record')).toEqual([
+		expect.objectContaining({ id: ada.id, email: 'ada@example.com' }),
 	]);
 });

@@ -131,6 +131,44 @@ it('reports contradicted when Kizen answers otherwise (a 409 for the archived-re
 	expect(report.cleanup.every((c) => c.afterwards === 404)).toBe(true);
 });
 
+it('reports contradicted when Kizen does not sort oldest first, or misses the boundary record', async () => {
+	const stamped = (id: string, updated: string) => ({
+		id,
+		fields: { [id]: { id, name: 'updated', field_type: 'datetime', value: updated } },
+	});
+	const isSearch = (info: { body?: any; query: Record<string, string> }, condition: string) =>
+		info.body?.query?.[0]?.filters?.[0]?.condition === condition;
+	// Ascending asked, newest first answered.
+	sim.addFault({
+		kind: 'status',
+		status: 200,
+		body: {
+			count: 2,
+			next: null,
+			previous: null,
+			results: [
+				stamped('b', '2026-01-02T00:00:00.000000-05:00'),
+				stamped('a', '2026-01-01T00:00:00.000000-05:00'),
+			],
+		},
+		match: {
+			path: '/search',
+			predicate: (info) => info.query.ordering === 'updated' && isSearch(info, '>'),
+		},
+	});
+	// The trigger's >= finds nothing, not even the record it was taken from.
+	sim.addFault({
+		kind: 'status',
+		status: 200,
+		body: { count: 0, next: null, previous: null, results: [] },
+		match: { path: '/search', predicate: (info) => isSearch(info, '>=') },
+	});
+	const report = await run('companies', true);
+	expect(outcomes(report)['ordering-asc']).toBe('contradicted');
+	expect(outcomes(report)['updated-boundary']).toBe('contradicted');
+	expect(outcomes(report)['ordering-desc']).toBe('confirmed');
+});
+
 it('refuses to run without the four KIZEN_ variables, sending nothing', () => {
 	const env = { ...process.env };
 	for (const name of ['KIZEN_BASE_URL', 'KIZEN_API_KEY', 'KIZEN_USER_ID', 'KIZEN_BUSINESS_ID'])

@@ -654,7 +654,11 @@ describe('upsert', () => {
 		expect(valueOf(company, 'companies', 'internal_code')).toBe('hidden but writable');
 		expect(valueOf(company, 'companies', 'attachments')).toEqual(files);
 		expect(valueOf(company, 'companies', 'record_number')).toEqual(expect.any(Number));
-		expect(valueOf(company, 'companies', 'created')).toMatch(/Z$/);
+		// As recorded (kizen/builder-cli tests/fixtures/records/list_tax_lot.json): microseconds, the
+		// business's UTC offset.
+		expect(valueOf(company, 'companies', 'created')).toMatch(
+			/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}-05:00$/,
+		);
 
 		const deal = await upsert(
 			'deals',
@@ -1755,6 +1759,97 @@ describe("search (the payloads Kizen's web app sends, recorded by Kizen's CLI)",
 		expect((await search('companies', {}, '?page_size=1001')).status).toBe(400);
 		expect((await search('companies', {}, '?ordering=nope')).status).toBe(400);
 	});
+
+	describe('created / updated: what a polling trigger reads', () => {
+		const stampOf = (r: any, name: string) =>
+			(Object.values(r.fields) as any[]).find((f) => f.name === name)?.value as string;
+		const changed = (condition: string, value: string, query = '?ordering=updated') =>
+			search(
+				'companies',
+				{ ...one([builtIn('updated', condition, value)]), field_names: ['created', 'updated'] },
+				query,
+			);
+
+		it('stamps with microseconds, later on every write, and reads them back with the business offset', async () => {
+			const a = await upsert('companies', { lookup_value: 'Stamp A' }, '?return_all_fields=true');
+			const b = await upsert('companies', { lookup_value: 'Stamp B' });
+			const [createdA, updatedA] = [
+				valueOf(a, 'companies', 'created'),
+				valueOf(a, 'companies', 'updated'),
+			];
+			expect(createdA).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}-05:00$/);
+			expect(updatedA).toBe(createdA);
+			expect(Date.parse(valueOf(b, 'companies', 'updated'))).toBeGreaterThanOrEqual(
+				Date.parse(updatedA),
+			);
+			expect(valueOf(b, 'companies', 'updated')).not.toBe(updatedA);
+			const again = await upsert(
+				'companies',
+				{
+					lookup_value: 'Stamp A',
+					fields: [{ name: 'employee_count', value: 2 }],
+				},
+				'?return_all_fields=true',
+			);
+			expect(valueOf(again, 'companies', 'created')).toBe(createdA);
+			expect(valueOf(again, 'companies', 'updated') > updatedA).toBe(true);
+		});
+
+		it('compares to the microsecond: >= the millisecond of a stamp includes it, > its exact stamp does not', async () => {
+			sim.setClock('2031-01-02T03:04:05.678901Z');
+			const rec = await upsert('companies', { lookup_value: 'Boundary Co' });
+			sim.setClock(null);
+			expect(valueOf(rec, 'companies', 'updated')).toBe('2031-01-01T22:04:05.678901-05:00');
+			const names = (r: Reply) => r.body.results.map((x: any) => x.client_info.display_name);
+			expect(names(await changed('>=', '2031-01-02T03:04:05.678Z'))).toEqual(['Boundary Co']);
+			expect(names(await changed('>', '2031-01-02T03:04:05.678Z'))).toEqual(['Boundary Co']);
+			expect(names(await changed('>', '2031-01-01T22:04:05.678901-05:00'))).toEqual([]);
+			expect(names(await changed('>=', '2031-01-01T22:04:05.678901-05:00'))).toEqual([
+				'Boundary Co',
+			]);
+			expect(names(await changed('>', '2031-01-02T03:04:05.679Z'))).toEqual([]);
+		});
+
+		it('a frozen clock gives many writes one stamp (a bulk change); ordering keeps their creation order on every page', async () => {
+			sim.setClock('2031-05-05T05:05:05.000001Z');
+			const ids: string[] = [];
+			for (let n = 0; n < 7; n++)
+				ids.push((await upsert('companies', { lookup_value: `Tie ${n}` })).body.id);
+			sim.setClock(null);
+			const pages: string[] = [];
+			for (let page = 1; page <= 4; page++) {
+				const r = await changed(
+					'>=',
+					'2031-05-05T05:05:05.000Z',
+					`?ordering=updated&page_size=2&page=${page}`,
+				);
+				pages.push(...r.body.results.map((x: any) => x.id));
+				expect(
+					r.body.results.every(
+						(x: any) => stampOf(x, 'updated') === '2031-05-05T00:05:05.000001-05:00',
+					),
+				).toBe(true);
+			}
+			expect(pages).toEqual(ids);
+			const desc = await changed('>=', '2031-05-05T05:05:05.000Z', '?ordering=-updated');
+			expect(desc.body.results.map((x: any) => x.id)).toEqual(ids);
+		});
+
+		it('orders by updated oldest first (ordering=updated), newest first with "-"', async () => {
+			const before = new Date().toISOString();
+			const first = await upsert('companies', { lookup_value: 'Order 1' });
+			await upsert('companies', { lookup_value: 'Order 2' });
+			await upsert('companies', {
+				lookup_value: 'Order 1',
+				fields: [{ name: 'employee_count', value: 5 }],
+			});
+			const ids = (r: Reply) => r.body.results.map((x: any) => x.client_info.display_name);
+			expect(ids(await changed('>', before))).toEqual(['Order 2', 'Order 1']);
+			expect(ids(await changed('>', before, '?ordering=-updated'))).toEqual(['Order 1', 'Order 2']);
+			expect(ids(await changed('>', before, '?ordering=created'))).toEqual(['Order 1', 'Order 2']);
+			expect(first.status).toBe(201);
+		});
+	});
 });
 
 describe('test helpers', () => {
@@ -1772,6 +1867,26 @@ describe('test helpers', () => {
 			sim.addRecord('companies', { identifier: 'Bad Co', fields: { employee_count: 'x' } }),
 		).toThrow();
 		expect(recordByIdent('companies', 'Bad Co')).toBeUndefined();
+	});
+
+	it('addRecord backdates created / updated (a write committed late); updateRecord moves updated', async () => {
+		const late = sim.addRecord('companies', {
+			identifier: 'Late Co',
+			created: '2023-01-01T00:00:00.000005Z',
+			updated: '2023-01-01T00:00:01Z',
+		});
+		expect(late.fields[fid('companies', 'created')]).toBe('2023-01-01T00:00:00.000005Z');
+		expect(late.fields[fid('companies', 'updated')]).toBe('2023-01-01T00:00:01.000000Z');
+		const changed = sim.updateRecord('companies', late.id, { employee_count: 9 });
+		expect(changed.fields[fid('companies', 'employee_count')]).toBe(9);
+		expect(
+			changed.fields[fid('companies', 'updated')] > new Date(Date.now() - 60000).toISOString(),
+		).toBe(true);
+		expect(changed.fields[fid('companies', 'created')]).toBe('2023-01-01T00:00:00.000005Z');
+		expect(() =>
+			sim.addRecord('companies', { identifier: 'Bad Stamp', updated: 'soon' }),
+		).toThrow();
+		expect(() => sim.updateRecord('companies', 'ec0d0000-0000-4000-8000-000000002004')).toThrow();
 	});
 
 	it('seed:false starts with objects but no records; custom credentials are enforced', async () => {

@@ -17,6 +17,7 @@ import type {
 
 import { KizenApi } from '../../credentials/KizenApi.credentials';
 import { Kizen } from '../../nodes/Kizen/Kizen.node';
+import { KizenTrigger } from '../../nodes/KizenTrigger/KizenTrigger.node';
 import type { Simulator } from '../../simulator/kizen-simulator.cjs';
 
 const engine: typeof import('../harness/engine.cjs') = require('../harness/engine.cts');
@@ -34,6 +35,7 @@ export { engine, startSimulator, assertValid, assertRecordedSearch };
 export type { Simulator };
 
 export const KIZEN_TYPE = 'n8n-nodes-kizen.kizen';
+export const KIZEN_TRIGGER_TYPE = 'n8n-nodes-kizen.kizenTrigger';
 export const CREDENTIAL_ID = 'kizen-cred';
 
 export const byName = (value: string) => ({ __rl: true, mode: 'name', value });
@@ -174,6 +176,41 @@ export async function runKizenWith(
 		credentials: { [CREDENTIAL_ID]: options.credentials ?? credentialsFor(sim) },
 		inputItems,
 		onStart: options.onStart,
+	});
+}
+
+/** The Kizen Trigger as n8n stores it in a workflow. */
+export function kizenTriggerNode(parameters: INodeParameters): INode {
+	return {
+		id: 'kizen-trigger-node',
+		name: 'Kizen Trigger',
+		type: KIZEN_TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: { event: 'createdOrUpdated', options: {}, ...parameters },
+		credentials: { kizenApi: { id: CREDENTIAL_ID, name: 'Kizen account' } },
+	};
+}
+
+/**
+ * The Kizen Trigger in an active workflow, polled as n8n's server polls it (harness/poll.cts).
+ * `staticData` is the workflow's static data as saved, e.g. another poller's `saved`.
+ */
+export function kizenPoller(
+	sim: Simulator,
+	parameters: INodeParameters,
+	{
+		staticData,
+		credentials = credentialsFor(sim),
+	}: { staticData?: IDataObject; credentials?: ICredentialDataDecryptedObject } = {},
+) {
+	const node = kizenTriggerNode(parameters);
+	return engine.createPoller({
+		node,
+		nodeTypes: { [KIZEN_TRIGGER_TYPE]: new KizenTrigger() },
+		credentialTypes: { kizenApi: new KizenApi() },
+		credentials: { [CREDENTIAL_ID]: credentials },
+		staticData: staticData && { [`node:${node.name}`]: staticData },
 	});
 }
 

@@ -328,3 +328,74 @@ export const outputOption: INodeProperties = {
 	],
 	description: 'The shape of each output item',
 };
+
+/** Conditions without a value: the Value box is hidden for them. */
+const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty', 'is_checked', 'is_not_checked'];
+
+/**
+ * Filters and Combine Filters, as Record → Search and the Kizen Trigger offer them (read by
+ * actions/record/searchRequest.ts `searchFilters`).
+ */
+export const searchFilterParameters: INodeProperties[] = [
+	{
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'fixedCollection',
+		placeholder: 'Add filter',
+		typeOptions: { multipleValues: true },
+		default: {},
+		description: 'Conditions a record must meet. No filter: every live record.',
+		options: [
+			{
+				displayName: 'Condition',
+				name: 'conditions',
+				values: [
+					{
+						displayName: 'Field Name or ID',
+						name: 'field',
+						type: 'options',
+						typeOptions: {
+							loadOptionsMethod: 'getFieldNames',
+							loadOptionsDependsOn: ['object.value'],
+						},
+						default: '',
+						description:
+							'The field to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{
+						displayName: 'Condition Name or ID',
+						name: 'condition',
+						type: 'options',
+						typeOptions: {
+							loadOptionsMethod: 'getFilterConditions',
+							// `&field`: the sibling Field of the same filter (n8n's relative path).
+							loadOptionsDependsOn: ['&field', 'object.value'],
+						},
+						default: '',
+						description:
+							'What to test. The list offers what Kizen accepts for the chosen field’s type (choose the field first). Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+					},
+					{
+						displayName: 'Value',
+						name: 'value',
+						type: 'string',
+						default: '',
+						displayOptions: { hide: { condition: VALUELESS_CONDITIONS } },
+						description:
+							'The value to compare with, in the forms Create or Update accepts: an option’s label or ID, a tag’s name or ID, a number, a date. For Any Of / None Of / Has, a list or comma-separated values; for Between, "from, to".',
+					},
+				],
+			},
+		],
+	},
+	{
+		displayName: 'Combine Filters',
+		name: 'combine',
+		type: 'options',
+		default: 'and',
+		options: [
+			{ name: 'AND (All Must Match)', value: 'and' },
+			{ name: 'OR (Any May Match)', value: 'or' },
+		],
+	},
+];

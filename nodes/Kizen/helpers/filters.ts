@@ -179,18 +179,42 @@ export function searchBody(filters: IDataObject[], combine: 'and' | 'or'): IData
 }
 
 /**
- * Records changed (`updated`) or created (`created`) after `since`, for a polling trigger: the
- * filter Kizen's UI sends on these built-in datetime fields (test_ui_filter_parity.py
- * `test_default_datetime_fields`), with the UI's timestamp form (UTC, milliseconds).
+ * Kizen's `ordering` query parameter: the field's API name for oldest / smallest first, with `-`
+ * before it for newest / largest first.
+ *
+ * ASSUMPTION [I] (KIZEN-API.md: the syntax of `ordering` is not documented, `-field` is a guess): this
+ * is the one place the node relies on it. Search's Sort By uses it, and the Kizen Trigger pages
+ * through changes with `ordering=updated` (or `created`), trusting Kizen to return them oldest first
+ * and records with the same time in the same order on every page; it checks each full page and
+ * fails the poll rather than skip a change when they are not. `npm run probe` checks both
+ * directions on a tenant (`ordering-asc`, `ordering-desc`).
+ */
+export function searchOrdering(field: string, direction: 'asc' | 'desc'): string {
+	return direction === 'desc' ? `-${field}` : field;
+}
+
+/**
+ * Records changed (`updated`) or created (`created`) at or after `since`, for the polling trigger:
+ * the filter Kizen's UI sends on these built-in date-time fields (test_ui_filter_parity.py
+ * `test_default_datetime_fields`), with the UI's timestamp form (UTC, milliseconds). Kizen stamps
+ * them with microseconds, so the filter takes the whole millisecond (`>=` its start): a record
+ * stamped in the same millisecond as the last one seen is read again, and the trigger tells it
+ * apart by its ID and time (`npm run probe` checks that the boundary is included: `updated-boundary`).
  */
 export function changedSinceFilter(field: 'updated' | 'created', since: Date): IDataObject {
 	return {
 		type: 'fields',
 		subtype: 'non_custom',
 		field,
-		condition: '>',
+		condition: '>=',
 		value: since.toISOString(),
 	};
+}
+
+/** `body` (a search body) narrowed to the records `filter` also matches: one more group, ANDed. */
+export function withFilter(body: IDataObject, filter: IDataObject): IDataObject {
+	const groups = Array.isArray(body.query) ? (body.query as IDataObject[]) : [];
+	return { ...body, and: true, query: [{ and: true, filters: [filter] }, ...groups] };
 }
 
 function fieldReference(context: FilterContext, field: KizenField): IDataObject {

@@ -12,6 +12,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleepWithAbort } from 'n8n-workflow';
@@ -20,7 +21,8 @@ import type { KizenResponse } from '../helpers/interfaces';
 import { credentialProblem } from './authentication';
 import { baseUrlFromCredentials } from './baseUrl';
 
-export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Who sends: a node execution, an editor request (UI methods), or a polling trigger's poll. */
+export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface RequestSettings {
 	/** Per attempt, in milliseconds. */
