@@ -2,7 +2,8 @@
  * The one value-conversion module: a rule per Kizen field type that turns what an n8n item holds
  * (strings from a spreadsheet, numbers, booleans, Luxon or JS dates, option labels) into the form
  * Kizen's API accepts (KIZEN-API.md, "Value formats"). A rule either returns the value to send or
- * says what form it expected; the caller turns that into a per-item error naming the field.
+ * says what form it expected; the caller turns that into a per-item error naming the field. It also
+ * decides which field an input key names (`fieldForKey`: Map Automatically and Define Below alike).
  */
 import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
