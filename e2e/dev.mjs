@@ -40,7 +40,7 @@ const n8nPort = Number(process.env.N8N_PORT || 5678);
 const simPort = Number(process.env.KIZEN_SIM_PORT || 5680);
 const userFolder = path.join(E2E_DIR, hot ? '.n8n-hot' : '.n8n-dev');
 const logFile = path.join(E2E_DIR, 'artifacts', hot ? 'dev-hot-n8n.log' : 'dev-n8n.log');
-const HOT_NODE_TYPE = 'CUSTOM.kizen';
+const HOT_NODE_TYPE = NODE_TYPE.replace(`${PACKAGE_NAME}.`, 'CUSTOM.');
 
 /** n8n's custom-nodes folder gets a link to dist/ (n8n watches the link's target for changes). */
 function linkForHotReload() {
@@ -56,7 +56,8 @@ function hotExampleFiles() {
 	fs.mkdirSync(dir, { recursive: true });
 	return exampleFiles().map((file) => {
 		const workflow = JSON.parse(fs.readFileSync(file, 'utf8'));
-		for (const node of workflow.nodes) if (node.type === NODE_TYPE) node.type = HOT_NODE_TYPE;
+		// n8n-nodes-kizen.kizen → CUSTOM.kizen, n8n-nodes-kizen.kizenTrigger → CUSTOM.kizenTrigger
+		for (const node of workflow.nodes) if (node.type.startsWith(`${PACKAGE_NAME}.`)) node.type = node.type.replace(`${PACKAGE_NAME}.`, 'CUSTOM.');
 		const copy = path.join(dir, path.basename(file));
 		fs.writeFileSync(copy, JSON.stringify(workflow, null, 2));
 		return copy;

@@ -1,13 +1,15 @@
 /**
  * `npm run e2e` (via e2e/run.sh): the package in the real n8n.
- *   node e2e/run.mjs [--latest] [--cli-only] [--browser-only]
- * Pinned: n8n 2.8.4 on this Node, CLI part + browser part. --latest: the CLI part on e2e/.n8n-latest.
+ *   node e2e/run.mjs [--latest] [--cli-only] [--trigger-only] [--browser-only]
+ * Pinned: n8n 2.8.4 on this Node, CLI part + trigger part + browser part. --latest: the CLI part on
+ * e2e/.n8n-latest.
  * Prints one line per check and ends with "N passed, N failed"; exits non-zero on any failure.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 
 import { runCliPart } from './cli.mjs';
+import { runTriggerPart } from './trigger.mjs';
 import { Checks } from './lib/check.mjs';
 import { ARTIFACTS_DIR, n8nInstall, nodeVersionOf } from './lib/n8n.mjs';
 import { installCleanup, killAllStarted } from './lib/proc.mjs';
@@ -15,8 +17,10 @@ import { startKizenSimulator } from './lib/simulator.mjs';
 
 const args = new Set(process.argv.slice(2));
 const latest = args.has('--latest');
-const doCli = !args.has('--browser-only');
-const doBrowser = !latest && !args.has('--cli-only');
+const only = ['--cli-only', '--trigger-only', '--browser-only'].find((a) => args.has(a));
+const doCli = !only || only === '--cli-only';
+const doTrigger = !latest && (!only || only === '--trigger-only');
+const doBrowser = !latest && (!only || only === '--browser-only');
 /** The whole run's limit: a hung step fails the run instead of holding CI. */
 const RUN_LIMIT_MS = Number(process.env.E2E_TIMEOUT_MS || 25 * 60 * 1000);
 
@@ -58,6 +62,16 @@ async function main() {
 				checks.error('CLI part', e);
 			}
 			timings['cli part'] = Date.now() - t;
+		}
+		if (doTrigger && !stopping) {
+			console.log('\n== Trigger: n8n start, the Kizen Trigger activated, records changed, executions read back; the automation webhook');
+			const t = Date.now();
+			try {
+				Object.assign(timings, prefix('trigger', await runTriggerPart({ install, sim, checks, logDir })));
+			} catch (e) {
+				checks.error('trigger part', e);
+			}
+			timings['trigger part'] = Date.now() - t;
 		}
 		if (doBrowser && !stopping) {
 			console.log('\n== Browser: n8n editor in headless Chromium');

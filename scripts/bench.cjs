@@ -72,14 +72,13 @@ function serverProcess() {
 			front = await startFront(sim.url, message.tls);
 			front.configure({ serverMs: message.serverMs });
 			const field = (name) => sim.field(OBJECT, name);
+			const status = field('email_status').options.find((o) => o.name === 'Opted In');
 			process.send({
 				type: 'started',
 				url: front.url,
 				credentials: sim.credentials,
-				fieldIds: Object.fromEntries(
-					['email', 'first_name', 'last_name', 'lead_score', 'lifecycle_stage', 'newsletter'].map((n) => [n, field(n).id]),
-				),
-				leadOptionId: field('lifecycle_stage').options.find((o) => o.name === 'Lead').id,
+				fieldIds: Object.fromEntries(['email', 'first_name', 'last_name', 'birthday', 'email_status', 'mobile_phone'].map((n) => [n, field(n).id])),
+				optedInOptionId: status.id,
 			});
 		} else if (message.type === 'clear') {
 			// The measured run starts here: a full bucket, the scenario's limits, fresh counters.
@@ -238,9 +237,9 @@ function makeItems(n, prefix) {
 		email: `${prefix}${i}@bench.example`,
 		first_name: `First${i}`,
 		last_name: `Last${i}`,
-		lead_score: i % 100,
-		lifecycle_stage: 'Lead',
-		newsletter: i % 2 === 0,
+		birthday: `19${50 + (i % 50)}-01-15`,
+		email_status: 'Opted In',
+		mobile_phone: `+1312555${String(i % 10000).padStart(4, '0')}`,
 	}));
 }
 
@@ -253,9 +252,9 @@ function upsertBody(item, setup) {
 			{ id: f.email, value: item.email },
 			{ id: f.first_name, value: item.first_name },
 			{ id: f.last_name, value: item.last_name },
-			{ id: f.lead_score, value: item.lead_score },
-			{ id: f.lifecycle_stage, value: { id: setup.leadOptionId } },
-			{ id: f.newsletter, value: item.newsletter },
+			{ id: f.birthday, value: item.birthday },
+			{ id: f.email_status, value: { id: setup.optedInOptionId } },
+			{ id: f.mobile_phone, value: item.mobile_phone },
 		],
 	};
 }
@@ -441,9 +440,9 @@ const CONTENDERS = {
     { "id": "${f.email}", "value": "{{ $json.email }}" },
     { "id": "${f.first_name}", "value": "{{ $json.first_name }}" },
     { "id": "${f.last_name}", "value": "{{ $json.last_name }}" },
-    { "id": "${f.lead_score}", "value": {{ $json.lead_score }} },
-    { "id": "${f.lifecycle_stage}", "value": { "id": "${spec.setup.leadOptionId}" } },
-    { "id": "${f.newsletter}", "value": {{ $json.newsletter }} }
+    { "id": "${f.birthday}", "value": "{{ $json.birthday }}" },
+    { "id": "${f.email_status}", "value": { "id": "${spec.setup.optedInOptionId}" } },
+    { "id": "${f.mobile_phone}", "value": "{{ $json.mobile_phone }}" }
   ]
 }`;
 			const options = {};

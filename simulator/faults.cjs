@@ -181,7 +181,8 @@ function malformedBody(shape, realBody) {
 		case 'string':
 			return { raw: '"ok"' };
 		case 'no-id': {
-			const { id: _id, ...rest } = realBody && typeof realBody === 'object' ? realBody : {};
+			const rest = { ...(realBody && typeof realBody === 'object' ? realBody : {}) };
+			delete rest.id;
 			return { raw: JSON.stringify(rest) };
 		}
 		case 'html':

@@ -77,6 +77,17 @@ export interface FieldOption {
 	name: string;
 }
 
+export interface FieldRelation {
+	/** the related object's uuid */
+	related_object: string;
+	related_object_name: string;
+	related_object_object_name: string;
+	related_entity_name: string;
+	cardinality: 'one_to_one' | 'many_to_one' | 'one_to_many' | 'many_to_many';
+	fetch_url: string;
+}
+
+/** A field as `GET /api/custom-objects/{id}/fields` answers it (no `is_default` there). */
 export interface FieldDefinition {
 	id: string;
 	name: string;
@@ -85,12 +96,18 @@ export interface FieldDefinition {
 	is_required: boolean;
 	is_read_only: boolean;
 	is_hidden: boolean;
-	is_default: boolean;
-	options: FieldOption[];
-	relation: { related_object: { id: string; name: string }; cardinality: 'many_to_one' | 'many_to_many' } | null;
+	allows_nulls: boolean;
+	allows_empty: boolean;
+	/** null for dynamictags (their tags come from the tag endpoints) and non-choice fields */
+	options: FieldOption[] | null;
+	relation: FieldRelation | null;
 	money_options: { currency: string; symbol: string } | null;
 	decimal_options: { decimal_places: number } | null;
-	rating_options?: { min_value: number; max_value: number };
+}
+
+export interface Tag {
+	id: string;
+	name: string;
 }
 
 export interface ObjectDefinition {
@@ -114,7 +131,8 @@ export interface SimRecord {
 
 export interface Employee {
 	id: string;
-	display_name: string;
+	first_name: string;
+	last_name: string;
 	email: string;
 }
 
@@ -133,9 +151,23 @@ export interface Simulator {
 	objects(): ObjectDefinition[];
 	fields(objectNameOrId: string): FieldDefinition[];
 	field(objectNameOrId: string, fieldNameOrId: string): FieldDefinition;
+	/** the tags of a dynamictags field, in creation order */
+	tags(objectNameOrId: string, fieldNameOrId: string): Tag[];
+	/** create a tag as a Kizen user would in the UI (reset() drops it) */
+	addTag(objectNameOrId: string, fieldNameOrId: string, name: string): Tag;
 	records(objectNameOrId: string): { live: SimRecord[]; archived: SimRecord[] };
-	/** `fields` values use the API `value` format, keyed by field api name or uuid */
-	addRecord(objectNameOrId: string, record: { identifier: string; fields?: Record<string, any>; archived?: boolean }): SimRecord;
+	/**
+	 * `fields` values use the API `value` format, keyed by field api name or uuid; `created` / `updated`
+	 * (ISO) backdate the record's stamps (a write Kizen stamped earlier and committed only now)
+	 */
+	addRecord(
+		objectNameOrId: string,
+		record: { identifier: string; fields?: Record<string, any>; archived?: boolean; created?: string; updated?: string },
+	): SimRecord;
+	/** change a live record's values as a Kizen user would: its `updated` moves */
+	updateRecord(objectNameOrId: string, id: string, fields?: Record<string, any>): SimRecord;
+	/** freeze the clock that stamps created / updated at an ISO date-time (null: let it run from the last stamp on); reset() restarts it */
+	setClock(iso: string | null): void;
 	setLatency(ms: number): void;
 	setRateLimit(limit: RateLimit | null): void;
 	addFault(spec: FaultSpec): FaultHandle;

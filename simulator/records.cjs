@@ -12,6 +12,7 @@ const {
 	moveArchivedOutOfTheWay,
 	setArchived,
 	newRecord,
+	touch,
 	serializeRecord,
 	writtenFieldIds,
 	selectFields,
@@ -58,6 +59,7 @@ function commitWrite(state, bucket, rec, ops, entries, { identifier, archivedCon
 	if (rec && newKey !== oldKey && archivedConflict === 'overwrite') moveArchivedOutOfTheWay(bucket, newKey);
 	if (!rec) return { record: newRecord(state, bucket, newIdent, draft, false) };
 	rec.fields = draft;
+	touch(state, bucket, rec);
 	if (rec.identifier !== newIdent) setIdentifier(bucket, rec, newIdent);
 	return { record: rec };
 }
@@ -164,8 +166,8 @@ function handleAdd(state, bucket, ctx) {
 	if (!identOp) return json(400, errorBody([`Field "${obj.identField.name}" is required.`], entries));
 	const ident = identOp.value;
 	const key = keyOf(ident);
-	const returnAll = truthy(ctx.query.return_all_fields);
-	const respond = (status, rec) => json(status, serializeRecord(state, bucket, rec, returnAll ? null : writtenFieldIds(bucket, v.ops)));
+	// `/add` declares no query parameters (BC tests/drift/schema_snapshot.json): return_all_fields is ignored.
+	const respond = (status, rec) => json(status, serializeRecord(state, bucket, rec, writtenFieldIds(bucket, v.ops)));
 	if (bucket.live.has(key)) return json(400, errorBody([`A record with this ${obj.identField.name} already exists.`], entries));
 	const archivedSet = bucket.archived.get(key);
 	if (archivedSet) {
@@ -235,6 +237,7 @@ function routeRecords(state, ctx, parts) {
 		if (!rec.archived) return json(400, { detail: 'This record is not archived.', code: 'not_archived' });
 		if (bucket.live.has(keyOf(rec.identifier))) return json(400, { non_field_errors: [`A record with this ${obj.identField.name} already exists.`], fields: [] });
 		setArchived(bucket, rec, false);
+		touch(state, bucket, rec);
 		return json(200, serializeRecord(state, bucket, rec, selectFields(bucket, {}).include));
 	}
 	if (!['GET', 'PATCH', 'DELETE'].includes(method)) return methodNotAllowed(method);

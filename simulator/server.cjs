@@ -8,6 +8,7 @@ const crypto = require('node:crypto');
 const { json, html, NOT_FOUND_HTML } = require('./responses.cjs');
 const { routeObjects } = require('./objects.cjs');
 const { routeRecords } = require('./records.cjs');
+const { routeTags } = require('./tags.cjs');
 const { applyFault } = require('./faults.cjs');
 
 function checkAuth(state, headers) {
@@ -40,6 +41,7 @@ function route(state, ctx) {
 	if (parts.some((p) => p === '')) return NOT_FOUND_HTML(); // trailing or double slash
 	if (parts[0] === 'custom-objects') return routeObjects(state, ctx, parts);
 	if (parts[0] === 'records') return routeRecords(state, ctx, parts);
+	if (parts[0] === 'client' || parts[0] === 'pipelines') return routeTags(state, ctx, parts);
 	return NOT_FOUND_HTML();
 }
 

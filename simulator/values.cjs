@@ -5,11 +5,11 @@
  * applied to a record's fields (`value`, `add_values`, `remove_values`).
  */
 
+const { findTag } = require('./tags.cjs');
+
 const SINGLE_CHOICE = new Set(['dropdown', 'radio', 'status', 'selector', 'choices', 'yesnomaybe']);
 const MULTI_CHOICE = new Set(['checkboxes', 'dynamictags']);
-const STRING_TYPES = new Set(['text', 'longtext', 'wysiwyg', 'email', 'phonenumber', 'timezone']);
-
-const TIMEZONES = new Set(['UTC', ...Intl.supportedValuesOf('timeZone')]);
+const STRING_TYPES = new Set(['text', 'longtext', 'wysiwyg', 'email', 'phonenumber']);
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE_RE = /^\+[1-9]\d{6,14}$/;
 const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -38,22 +38,28 @@ const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArr
 function coerceValue(state, field, value) {
 	const fail = (...errors) => ({ ok: false, errors });
 	const ok = (v) => ({ ok: true, value: v });
-	if (value === null) return ok(null);
+	// Clearing follows the field's allows_nulls / allows_empty (KIZEN-API.md: fields carry both).
+	if (value === null) return field.allows_nulls ? ok(null) : fail('This field may not be null.');
+	if (value === '') return field.allows_empty ? ok('') : fail('This field may not be blank.');
 	const t = field.field_type;
 	if (STRING_TYPES.has(t)) {
 		if (typeof value !== 'string') return fail('Not a valid string.');
-		if (value === '') return ok('');
 		if (t === 'text' && value.length > 255) return fail('Ensure this field has no more than 255 characters.');
 		if (t === 'email' && !EMAIL_RE.test(value)) return fail('Enter a valid email address.');
 		if (t === 'phonenumber' && !PHONE_RE.test(value)) return fail('Enter a valid phone number in E.164 format, e.g. +13125550100.');
-		if (t === 'timezone' && !TIMEZONES.has(value)) return fail(`"${value}" is not a valid choice.`);
 		return ok(value);
 	}
 	switch (t) {
+		case 'timezone':
+			// [I] exactly one of the field's option ids (a zone outside the list is refused).
+			if (typeof value !== 'string') return fail('Not a valid string.');
+			if (!field.options.some((o) => o.id === value)) return fail(`"${value}" is not a valid choice.`);
+			return ok(value);
 		case 'integer':
 		case 'rating': {
 			if (typeof value !== 'number' || !Number.isInteger(value)) return fail('A valid integer is required.');
-			if (t === 'rating' && (value < 1 || value > 5)) return fail(value < 1 ? 'Ensure this value is greater than or equal to 1.' : 'Ensure this value is less than or equal to 5.');
+			// [I] a rating is the number of one of its options (codes "1".."5" in Kizen's fixtures).
+			if (t === 'rating' && !field.options.some((o) => o.code === String(value))) return fail(`"${value}" is not a valid choice.`);
 			if (value > 2147483647) return fail('Ensure this value is less than or equal to 2147483647.');
 			if (value < -2147483648) return fail('Ensure this value is greater than or equal to -2147483648.');
 			return ok(value);
@@ -69,7 +75,7 @@ function coerceValue(state, field, value) {
 			if (m && !/e/i.test(text) && m[1].replace(/0+$/, '').length > places) return fail(`Ensure that there are no more than ${places} decimal places.`);
 			const n = Number(text);
 			if (Math.abs(n) >= 1e13) return fail('Ensure that there are no more than 15 digits in total.');
-			return ok(n.toFixed(places));
+			return ok(Number(n.toFixed(places)));
 		}
 		case 'checkbox':
 			if (typeof value !== 'boolean') return fail('Must be a valid boolean.');
@@ -99,12 +105,15 @@ function coerceValue(state, field, value) {
 			return ok([...new Set(value)]);
 		}
 		case 'relationship': {
-			if (field.relation.cardinality === 'many_to_many') return coerceList(state, field, value, (v) => coerceRelated(state, field, v));
+			if (isToMany(field)) return coerceList(state, field, value, (v) => coerceRelated(state, field, v));
 			return coerceRelated(state, field, value);
 		}
+		case 'dynamictags':
+			return coerceList(state, field, value, (v) => coerceTag(state, field, v));
+		case 'checkboxes':
+			return coerceList(state, field, value, (v) => coerceOption(field, typeof v === 'string' ? { id: v } : v));
 		default:
 			if (SINGLE_CHOICE.has(t)) return coerceOption(field, value);
-			if (MULTI_CHOICE.has(t)) return coerceList(state, field, value, (v) => coerceOption(field, v));
 			return fail(`Unsupported field type "${t}".`);
 	}
 }
@@ -134,18 +143,30 @@ function coerceOption(field, value) {
 	return { ok: true, value: opt.id };
 }
 
+/**
+ * One tag of a dynamictags value. [I] Both element shapes Kizen's sources disagree on are accepted
+ * (`{"id"}` in the CLI, a bare id in app-engine), and `{"name"}` of an existing tag; a tag that
+ * does not exist is refused, never created.
+ */
+function coerceTag(state, field, value) {
+	const tag = findTag(state, field, value);
+	if (tag) return { ok: true, value: tag.id };
+	const shown = typeof value === 'string' ? value : isPlainObject(value) ? value.id ?? value.name : typeName(value);
+	return { ok: false, errors: [`"${shown}" is not a valid tag of this field. Tags are listed by the field's tag endpoint.`] };
+}
+
 function coerceRelated(state, field, value) {
 	if (!isPlainObject(value) || typeof value.id !== 'string') {
 		return { ok: false, errors: [`Expected an object with "id" but got type "${typeName(value)}".`] };
 	}
-	const target = state.store.get(field.relation.related_object.id);
+	const target = state.store.get(field.relation.related_object);
 	const rec = target.all.get(value.id);
 	if (!rec || rec.archived) return { ok: false, errors: [`Invalid pk "${value.id}" - object does not exist.`] };
 	return { ok: true, value: rec.id };
 }
 
-const isMultiValue = (field) =>
-	MULTI_CHOICE.has(field.field_type) || (field.field_type === 'relationship' && field.relation.cardinality === 'many_to_many');
+const isToMany = (field) => field.field_type === 'relationship' && /to_many$/.test(field.relation.cardinality);
+const isMultiValue = (field) => MULTI_CHOICE.has(field.field_type) || isToMany(field);
 
 /**
  * Validate a request's `fields` array against an object.
@@ -187,6 +208,7 @@ function validateEntries(state, obj, entries) {
 			else if (kind !== 'value' && !isMultiValue(field)) bad(kind, `"${kind}" is only supported for multi-value fields; "${field.name}" is ${field.field_type}.`);
 			else if (kind !== 'value' && !Array.isArray(raw)) bad(kind, `Expected a list of items but got type "${typeName(raw)}".`);
 			else {
+				// Hidden fields are written like any other: `is_hidden` only hides them in Kizen's UI.
 				const r = coerceValue(state, field, raw);
 				if (!r.ok) for (const m of r.errors) bad(kind, m);
 				else if (kind === 'value' && field.is_required && isBlank(r.value)) bad(kind, raw === null ? 'This field may not be null.' : 'This field may not be blank.');
@@ -221,6 +243,7 @@ module.exports = {
 	isPlainObject,
 	coerceValue,
 	isMultiValue,
+	isToMany,
 	validateEntries,
 	applyOps,
 };

@@ -38,7 +38,10 @@ const {
 	byName,
 	credentialsFor,
 	engine,
+	isErrorItem,
+	itemOf: itemNamedBy,
 	runKizen,
+	runKizenWith,
 	startSimulator,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
@@ -130,6 +133,17 @@ interface Expectation {
 }
 
 /**
+ * Whether output item `item` is input i's own error item: n8n's error-item shape (json
+ * `{message, error}`, no item-level `error`), paired with input i (n8n's link from output to input,
+ * which names the item; the message does not repeat its number), with a message and what to do.
+ */
+const isOwnErrorItem = (item: INodeExecutionData | undefined, i: number) =>
+	item !== undefined &&
+	isErrorItem(item) &&
+	(item.pairedItem as { item: number }).item === i &&
+	!/^Item \d/.test(String(item.json.message));
+
+/**
  * The proof, from the simulator: output i is item i (pairedItem), succeeded items exist exactly
  * once among live records with the id the node output, failed items carry their own error, no
  * identifier is held by two live records, and the record count adds up.
@@ -155,8 +169,8 @@ function expectEveryItemAccountedFor(
 	for (let i = 0; i < n; i++) {
 		const item = outputFor.get(i);
 		const ids = byIdentifier.get(emailOf(i)) ?? [];
-		if (item?.error && String(item.json.error).startsWith(`Item ${i} `)) ownError++;
-		else if (item && !item.error && ids.length === 1 && ids[0] === item.json.id) writtenOnce++;
+		if (isOwnErrorItem(item, i)) ownError++;
+		else if (item && !isErrorItem(item) && ids.length === 1 && ids[0] === item.json.id) writtenOnce++;
 	}
 	const duplicated = [...byIdentifier.values()].filter((ids) => ids.length > 1).length;
 	const keyLeaks = other.requests.length;
@@ -179,19 +193,17 @@ function expectEveryItemAccountedFor(
 		expect(sent.length).toBeGreaterThanOrEqual(1);
 		expect(sent.length).toBeLessThanOrEqual(maxAttempts);
 		if (failed.includes(i)) {
-			expect(item.json.error).toEqual(
-				expect.stringMatching(new RegExp(`^Item ${i} \\("${emailOf(i)}"\\): `)),
-			);
-			if (message) expect(item.json.error).toMatch(message);
-			expect(item.error).toBeDefined();
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			if (message) expect(item.json.message).toMatch(message);
 			expect(ids).toHaveLength(failedWritten ? 1 : 0);
 		} else {
+			expect(isErrorItem(item)).toBe(false);
 			expect(item.json.error).toBeUndefined();
 			// 'updated' when an attempt whose answer was lost had already created the record.
 			expect(item.json).toMatchObject({
 				action: expect.stringMatching(/^(created|updated)$/),
-				object: CONTACTS,
-				fields: { first_name: `F${i}` },
+				email: emailOf(i),
+				first_name: `F${i}`,
 			});
 			expect(ids).toEqual([item.json.id]);
 		}
@@ -256,7 +268,7 @@ describe('429 Too Many Requests', () => {
 		});
 		expect(requestsFor(5).map((r) => r.status)).toEqual([429, 201]);
 		expect(requestsFor(120).every((r) => r.status === 429)).toBe(true);
-		expect(result.rawItems('Kizen')[120].error?.description).toMatch(/Rate Limit Wait/);
+		expect(result.rawItems('Kizen')[120].json.error).toMatch(/Rate Limit Wait/);
 		expectPoolPaused(1000);
 	});
 
@@ -369,7 +381,7 @@ describe('5xx', () => {
 			message: /Kizen failed with an internal error \(HTTP 500: A server error occurred\.\)$/,
 			maxAttempts: 1,
 		});
-		const description = result.rawItems('Kizen')[42].error?.description;
+		const description = result.rawItems('Kizen')[42].json.error;
 		expect(description).toMatch(/Kizen request ID: req-\d+/);
 		// Kizen answers 500 to values it cannot store: a repeat is not promised to work.
 		expect(description).not.toMatch(/safe/);
@@ -489,7 +501,7 @@ describe('an HTML body', () => {
 			maxAttempts: 3,
 		});
 		expect(requestsFor(99).map((r) => r.fault)).toEqual(['html', null]);
-		expect(result.rawItems('Kizen')[7].error?.description).toMatch(/Base URL/);
+		expect(result.rawItems('Kizen')[7].json.error).toMatch(/Base URL/);
 	});
 });
 
@@ -548,7 +560,7 @@ describe('a redirect', () => {
 				),
 				maxAttempts: 1,
 			});
-			expect(result.rawItems('Kizen')[5].error?.description).toMatch(/Correct the Base URL/);
+			expect(result.rawItems('Kizen')[5].json.error).toMatch(/Correct the Base URL/);
 			expect(other.requests).toEqual([]);
 		},
 	);
@@ -559,8 +571,8 @@ describe('a redirect', () => {
 		const out = result.rawItems('Kizen');
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Reading the object "client_client": Kizen's address answered with a redirect \\(HTTP 301\\)`));
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toMatch(/^Reading the object "client_client": Kizen's address answered with a redirect \(HTTP 301\)/);
 		});
 		expect(upserts()).toEqual([]);
 		expect(other.requests).toEqual([]);
@@ -583,15 +595,16 @@ describe('the object schema read', () => {
 		expect(result.error).toBeUndefined();
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toBe(
-				`Item ${i}: Reading the object "client_client": Kizen was unavailable (HTTP 503) after 2 attempts (last Retry-After: 0)`,
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toBe(
+				'Reading the object "client_client": Kizen was unavailable (HTTP 503) after 2 attempts (last Retry-After: 0)',
 			);
+			expect(item.json.error).toMatch(/Kizen request ID: \S+/);
 		});
 		// Read once per execution (2 attempts), not once per item.
 		expect(sim.requests.filter((r) => r.path.endsWith('/fields'))).toHaveLength(2);
 		expect(upserts()).toEqual([]);
-		ledger.push({ fault: 'schema read: 503 on every attempt', items: N, writtenOnce: 0, ownError: out.filter((item, i) => String(item.json.error).startsWith(`Item ${i}:`)).length, lost: N - out.length, duplicated: 0, keyLeaks: other.requests.length });
+		ledger.push({ fault: 'schema read: 503 on every attempt', items: N, writtenOnce: 0, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: N - out.length, duplicated: 0, keyLeaks: other.requests.length });
 	});
 });
 
@@ -604,28 +617,33 @@ describe('when the node cannot start on the items at all', () => {
 		expect(result.error).toBeUndefined();
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Kizen credential: .* must not contain a query`));
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toMatch(/^Kizen credential: .* must not contain a query/);
 		});
 		expect(sim.requests).toEqual([]);
-		ledger.push({ fault: 'credential refused (Base URL with a query)', items: N, writtenOnce: 0, ownError: out.length, lost: N - out.length, duplicated: 0, keyLeaks: 0 });
+		ledger.push({ fault: 'credential refused (Base URL with a query)', items: N, writtenOnce: 0, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: N - out.length, duplicated: 0, keyLeaks: 0 });
 	});
 
-	it('Continue (using error output): every input leaves on the error branch', async () => {
-		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' }, refusedCredential());
+	it('Continue (using error output): every input leaves on the error branch, with its input row', async () => {
+		const result = await runKizenWith(sim, upsertParams(), batch(), {
+			node: { onError: 'continueErrorOutput' },
+			credentials: refusedCredential(),
+			afterInput: true,
+		});
 		const [ok, errors] = result.nodeOutput('Kizen');
 		expect(ok).toEqual([]);
 		expect(errors.map((item) => item.pairedItem)).toEqual(Array.from({ length: N }, (_, i) => ({ item: i })));
+		expect(errors.map((item) => [item.json.email, item.json.first_name])).toEqual(batch().map((row) => [row.email, row.first_name]));
 	});
 
 	it('a Base URL that answers a web page reports the Base URL, not a missing object', async () => {
 		const credentials = { ...credentialsFor(sim), baseUrl: `${sim.url}/app` };
 		const result = await runKizen(sim, upsertParams({ maxAttempts: 2 }), batch(3), { onError: 'continueRegularOutput' }, credentials);
 		const out = result.rawItems('Kizen');
-		expect(out.map((item) => item.json.error)).toEqual(
-			[0, 1, 2].map((i) => `Item ${i}: Reading the object "client_client": Kizen answered with a web page instead of data (HTTP 200, 2 attempts)`),
+		expect(out.map((item, i) => [isOwnErrorItem(item, i), item.json.message])).toEqual(
+			[0, 1, 2].map(() => [true, 'Reading the object "client_client": Kizen answered with a web page instead of data (HTTP 200, 2 attempts)']),
 		);
-		expect(out[2].error?.description).toMatch(/The Base URL probably points at a web page/);
+		expect(out[2].json.error).toMatch(/The Base URL probably points at a web page/);
 	});
 
 	it('Stop (n8n’s default): the run fails, nothing passes through as success', async () => {
@@ -643,7 +661,9 @@ describe('stopping on error (n8n’s default) with requests in flight', () => {
 		(items[150] as Record<string, unknown>).mobile_phone = '555-0199';
 		const result = await runKizen(sim, upsertParams(), items);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Item 150 \("f150@faults\.example"\): "Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+		expect(result.error?.message).toMatch(/^"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+		// n8n names the item from the error's itemIndex ("[item 150]" in the editor).
+		expect(itemNamedBy(result.error)).toBe(150);
 		expect(result.error?.description).toMatch(/0 of 200 items were written to Kizen before it/);
 		expect(upserts()).toEqual([]);
 	});
@@ -664,7 +684,8 @@ describe('stopping on error (n8n’s default) with requests in flight', () => {
 					: { object: byName(CONTACTS), fields: autoMap(), operation, options };
 			const result = await runKizen(sim, parameters, batch());
 			expect(result.status).toBe('error');
-			expect(result.error?.message).toBe(`Item 3 ("f3@faults.example"): Kizen rejected the record: Refused.`);
+			expect(result.error?.message).toBe('Kizen rejected the record: Refused.');
+			expect(itemNamedBy(result.error)).toBe(3);
 			expect(result.error?.description).toMatch(/7 of 200 items were written to Kizen before it \(items 0–2, 4–7\); the others were not sent\./);
 			expect(result.error?.description).toMatch(again);
 			const posts = sim.requests.filter((r) => r.method === 'POST');
@@ -691,18 +712,18 @@ describe('Create (not idempotent) after a doubtful answer', () => {
 		const out = result.rawItems('Kizen');
 		expect(out).toHaveLength(100);
 		for (const [item] of faults) {
-			expect(out[item].json.error).toMatch(new RegExp(`^Item ${item} \\("${emailOf(item)}"\\): `));
-			expect(out[item].error?.description).toMatch(/^The record may have been created: check in Kizen before running this item again\./);
-			expect(out[item].error?.description).not.toMatch(/Base URL|safe/);
+			expect(isOwnErrorItem(out[item], item)).toBe(true);
+			expect(out[item].json.error).toMatch(/^The record may have been created: check in Kizen before running this item again\./);
+			expect(out[item].json.error).not.toMatch(/Base URL|safe/);
 		}
-		expect(out[20].json.error).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt$/);
+		expect(out[20].json.message).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt$/);
 		// Each request sent once; the writes that happened exist once.
 		const adds = sim.requests.filter((r) => r.path.endsWith('/add'));
 		expect(adds).toHaveLength(100);
 		const identifiers = created().map((r) => r.identifier);
 		expect(new Set(identifiers).size).toBe(identifiers.length);
 		expect(identifiers).toHaveLength(100 - 3); // 502, 503 and 504 came before any write here
-		ledger.push({ fault: 'Create: 502/503/504, cut-off or empty answers, drop after the write', items: 100, writtenOnce: out.filter((item) => !item.error).length, ownError: out.filter((item, i) => item.error && String(item.json.error).startsWith(`Item ${i} `)).length, lost: 100 - out.length, duplicated: identifiers.length - new Set(identifiers).size, keyLeaks: other.requests.length });
+		ledger.push({ fault: 'Create: 502/503/504, cut-off or empty answers, drop after the write', items: 100, writtenOnce: out.filter((item) => !isErrorItem(item)).length, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: 100 - out.length, duplicated: identifiers.length - new Set(identifiers).size, keyLeaks: other.requests.length });
 	});
 });
 
@@ -758,7 +779,7 @@ describe('bounded concurrency', () => {
 		const result = await runBatch({ concurrencyMode: 'fixed', maxConcurrency: 8 }, 80);
 		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 80 });
 		expect(sim.maxInFlight).toBe(8);
-		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
+		expect(result.items('Kizen')).toEqual(
 			Array.from({ length: 80 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
 		);
 	});
@@ -772,7 +793,7 @@ describe('bounded concurrency', () => {
 		expect(Math.max(...sent.slice(0, 8).map((r) => r.inFlight))).toBeLessThanOrEqual(4);
 		expect(sim.maxInFlight).toBeGreaterThanOrEqual(8);
 		expect(sim.maxInFlight).toBeLessThanOrEqual(12);
-		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
+		expect(result.items('Kizen')).toEqual(
 			Array.from({ length: 150 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
 		);
 	});
@@ -784,11 +805,20 @@ describe('bounded concurrency', () => {
 			status: 500,
 			match: { path: '/upsert', predicate: everyAttemptOf(bad) },
 		});
-		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' });
+		const result = await runKizenWith(sim, upsertParams(), batch(), {
+			node: { onError: 'continueErrorOutput' },
+			afterInput: true,
+		});
 		const [ok, errors] = result.nodeOutput('Kizen');
 		expect(errors.map((item) => item.pairedItem)).toEqual(bad.map((item) => ({ item })));
-		expect(errors.map((item) => item.json.error)).toEqual(
-			bad.map((i) => expect.stringMatching(new RegExp(`^Item ${i} .*HTTP 500`))),
+		// Each carries its failed input row next to the message (n8n merges it in), to fix and replay.
+		expect(errors.map((item) => item.json)).toEqual(
+			bad.map((i) => ({
+				email: emailOf(i),
+				first_name: `F${i}`,
+				message: expect.stringMatching(/HTTP 500/),
+				error: expect.stringMatching(/Kizen request ID: req-\d+/),
+			})),
 		);
 		const expected = Array.from({ length: N }, (_, i) => i).filter((i) => !bad.includes(i));
 		expect(ok.map((item) => item.pairedItem)).toEqual(expected.map((item) => ({ item })));

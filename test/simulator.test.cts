@@ -65,7 +65,7 @@ async function badUpsert(obj: string, body: unknown): Promise<Reply> {
 
 const fid = (obj: string, name: string) => sim.field(obj, name).id;
 const opt = (obj: string, name: string, code: string) => {
-	const o = sim.field(obj, name).options.find((x) => x.code === code);
+	const o = (sim.field(obj, name).options ?? []).find((x) => x.code === code);
 	if (!o) throw new Error(`no option ${code}`);
 	return o;
 };
@@ -333,9 +333,12 @@ describe('custom objects and fields', () => {
 						is_required: expect.any(Boolean),
 						is_read_only: expect.any(Boolean),
 						is_hidden: expect.any(Boolean),
-						options: expect.any(Array),
+						allows_nulls: expect.any(Boolean),
+						allows_empty: expect.any(Boolean),
 					}),
 				);
+				// `/fields` does not say which fields are Kizen's built-in ones (KIZEN-API.md).
+				expect(f).not.toHaveProperty('is_default');
 				if (
 					[
 						'dropdown',
@@ -345,14 +348,17 @@ describe('custom objects and fields', () => {
 						'choices',
 						'yesnomaybe',
 						'checkboxes',
-						'dynamictags',
 					].includes(f.field_type)
 				) {
-					expect(f.options.length).toBeGreaterThanOrEqual(3);
-					for (const op of f.options) expect(op.code).not.toBe(op.name);
+					expect(f.options.length).toBeGreaterThanOrEqual(2);
+				} else if (!['rating', 'timezone'].includes(f.field_type)) {
+					// Recorded: dynamictags and every non-choice field carry `options: null`.
+					expect(f.options).toBeNull();
 				}
-				if (f.field_type === 'relationship')
-					expect(f.relation.related_object.id).toMatch(/^0b1ec700-/);
+				if (f.field_type === 'relationship') {
+					expect(f.relation.related_object).toMatch(/^0b1ec700-/);
+					expect(f.relation.related_object_object_name).toEqual(expect.any(String));
+				}
 				if (f.field_type === 'money')
 					expect(f.money_options).toEqual({ currency: 'USD', symbol: '$' });
 			}
@@ -363,15 +369,132 @@ describe('custom objects and fields', () => {
 			);
 		expect([...seen].sort()).toEqual([...documented].sort());
 		expect(sim.field('deals', 'stage').is_required).toBe(true);
-		expect(sim.field('client_client', 'email').is_required).toBe(true);
 		expect(sim.field('companies', 'record_number').is_read_only).toBe(true);
 		expect(sim.field('deals', 'legacy_id').is_hidden).toBe(true);
-		expect(sim.field('deals', 'company').relation).toEqual({
-			related_object: { id: sim.objects()[1].id, name: 'companies' },
+		expect(sim.field('deals', 'company').relation).toMatchObject({
+			related_object: sim.objects()[1].id,
+			related_object_object_name: 'companies',
 			cardinality: 'many_to_one',
 		});
 		expect(sim.field('deals', 'contacts').relation!.cardinality).toBe('many_to_many');
 		expect((await call('GET', '/api/custom-objects/nope/fields')).status).toBe(404);
+	});
+
+	it("gives Contacts exactly the field list of Kizen's recorded Contacts fixture", async () => {
+		const r = await call('GET', '/api/custom-objects/client_client/fields');
+		// kizen/builder-cli tests/fixtures/objects/client_client.json: api names and types, in order.
+		expect(r.body.map((f: any) => `${f.name}:${f.field_type}`)).toEqual([
+			'first_name:text',
+			'last_name:text',
+			'email:email',
+			'created:datetime',
+			'email_status:dropdown',
+			'business_phone:phonenumber',
+			'mobile_phone:phonenumber',
+			'home_phone:phonenumber',
+			'company_primary:relationship',
+			'company_additional:relationship',
+			'titles:dynamictags',
+			'tags:dynamictags',
+			'updated:datetime',
+			'birthday:date',
+			'timezone:timezone',
+		]);
+		const settings = await call('GET', '/api/custom-objects/client_client/fields/settings-search');
+		expect(settings.body.every((f: any) => f.is_default === true)).toBe(true);
+		const tz = r.body.find((f: any) => f.name === 'timezone');
+		expect(tz.options).toHaveLength(93);
+		expect(tz.options.find((o: any) => o.id === 'America/Los_Angeles')).toEqual({
+			id: 'America/Los_Angeles',
+			code: 'America/Los_Angeles',
+			name: 'America/Los Angeles',
+		});
+		expect(tz.options.filter((o: any) => o.id !== o.name)).toHaveLength(9);
+		expect(r.body.find((f: any) => f.name === 'tags').options).toBeNull();
+	});
+
+	it('says which fields are built-in only on settings-search', async () => {
+		const deals = await call('GET', '/api/custom-objects/deals/fields/settings-search');
+		const builtIn = deals.body.filter((f: any) => f.is_default).map((f: any) => f.name);
+		expect(builtIn).toEqual(['name', 'stage', 'created', 'updated', 'owner']);
+		expect(deals.body.find((f: any) => f.name === 'amount').is_default).toBe(false);
+		expect((await call('GET', '/api/custom-objects/nope/fields/settings-search')).status).toBe(404);
+	});
+});
+
+describe('tags', () => {
+	const tagsPath = (obj: string, field: string) =>
+		obj === 'client_client'
+			? `/api/client/fields/${fid(obj, field)}/tags`
+			: `/api/pipelines/${sim.objects().find((o) => o.name === obj)!.id}/fields/${fid(obj, field)}/tags`;
+
+	it("lists a field's tags from its endpoint: paginated, searchable, ordered by name", async () => {
+		const all = await call('GET', `${tagsPath('client_client', 'tags')}?ordering=name`);
+		expect(all.body).toMatchObject({ count: 4, next: null, previous: null });
+		expect(all.body.results.map((t: any) => t.name)).toEqual([
+			'Newsletter',
+			'Partner',
+			'Press',
+			'VIP',
+		]);
+		expect(Object.keys(all.body.results[0]).sort()).toEqual(['id', 'name']);
+		const found = await call(
+			'GET',
+			`${tagsPath('client_client', 'tags')}?search=PRE&ordering=name`,
+		);
+		expect(found.body.results.map((t: any) => t.name)).toEqual(['Press']);
+		const page = await call(
+			'GET',
+			`${tagsPath('client_client', 'titles')}?ordering=name&page_size=2&page=2`,
+		);
+		expect(page.body.results.map((t: any) => t.name)).toEqual(['Founder', 'VP Sales']);
+		expect(page.body.previous).toContain('page=1');
+		const deals = await call('GET', `${tagsPath('deals', 'labels')}?ordering=-name`);
+		expect(deals.body.results.map((t: any) => t.name)).toEqual(['Strategic', 'Renewal', 'At Risk']);
+	});
+
+	it('serves each object family from its own endpoint only', async () => {
+		const contactsTags = fid('client_client', 'tags');
+		const contactsId = sim.objects()[0].id;
+		expect(
+			(await call('GET', `/api/pipelines/${contactsId}/fields/${contactsTags}/tags`)).status,
+		).toBe(404);
+		expect((await call('GET', `/api/client/fields/${fid('deals', 'labels')}/tags`)).status).toBe(
+			404,
+		);
+		// A field that is not dynamictags has no tags.
+		expect(
+			(await call('GET', `/api/client/fields/${fid('client_client', 'email')}/tags`)).status,
+		).toBe(404);
+	});
+
+	it('accepts a write naming existing tags (either element shape) and refuses an unknown tag', async () => {
+		const [vip, press] = ['VIP', 'Press'].map(
+			(n) => sim.tags('client_client', 'tags').find((t) => t.name === n)!,
+		);
+		const tags = fid('client_client', 'tags');
+		const written = await upsert('client_client', {
+			lookup_value: 'tagged@example.com',
+			fields: [{ id: tags, value: [{ id: vip.id }, press.id] }],
+		});
+		expect(written.status).toBe(201);
+		expect(valueOf(written, 'client_client', 'tags')).toEqual([
+			{ id: vip.id, name: 'VIP' },
+			{ id: press.id, name: 'Press' },
+		]);
+		const unknown = await upsert('client_client', {
+			lookup_value: 'tagged@example.com',
+			fields: [{ id: tags, value: [{ name: 'Brand New Tag' }] }],
+		});
+		expect(unknown.status).toBe(400);
+		expect(unknown.body.fields[0].value[0]).toMatch(/not a valid tag/);
+		expect(sim.tags('client_client', 'tags')).toHaveLength(4);
+		const added = sim.addTag('client_client', 'tags', 'Brand New Tag');
+		const now = await upsert('client_client', {
+			lookup_value: 'tagged@example.com',
+			fields: [{ id: tags, add_values: [{ id: added.id }] }],
+		});
+		expect(valueOf(now, 'client_client', 'tags')).toHaveLength(3);
 	});
 });
 
@@ -383,9 +506,14 @@ describe('upsert', () => {
 		});
 		expect(created.status).toBe(201);
 		expect(created.body.action).toBe('created');
-		expect(created.body.object_type).toBe('companies');
+		// Recorded: `standard` or `pipeline` (kizen/builder-cli tests/fixtures/records/get_tax_lot.json).
+		expect(created.body.object_type).toBe('standard');
 		expect(Object.keys(created.body.fields).sort()).toEqual(
-			[fid('companies', 'name'), fid('companies', 'employee_count')].sort(),
+			[
+				fid('companies', 'name'),
+				fid('companies', 'employee_count'),
+				fid('companies', 'updated'),
+			].sort(),
 		);
 		expect(valueOf(created, 'companies', 'name')).toBe('Wonka Industries');
 		expect(created.body.fields[fid('companies', 'employee_count')]).toEqual({
@@ -414,17 +542,19 @@ describe('upsert', () => {
 		const noFields = await upsert('companies', { lookup_value: 'ACME CORP' });
 		expect(noFields.status).toBe(200);
 		expect(noFields.body.id).toBe(ACME);
-		expect(Object.keys(noFields.body.fields)).toEqual([fid('companies', 'name')]);
+		expect(Object.keys(noFields.body.fields).sort()).toEqual(
+			[fid('companies', 'name'), fid('companies', 'updated')].sort(),
+		);
 	});
 
 	it('matches contacts by email and rejects a lookup value that is not an email', async () => {
 		const r = await upsert('client_client', {
 			lookup_value: 'ADA@EXAMPLE.COM',
-			fields: [{ name: 'lead_score', value: 91 }],
+			fields: [{ name: 'home_phone', value: '+13125550111' }],
 		});
 		expect(r.status).toBe(200);
 		expect(r.body.id).toBe(ADA);
-		expect(r.body.object_type).toBe('client_client');
+		expect(r.body.object_type).toBe('standard');
 		expect(r.body.client_info.display_name).toBe('Ada Lovelace');
 		const notEmail = await upsert('client_client', { lookup_value: 'Ada Lovelace' });
 		expect(notEmail.status).toBe(400);
@@ -502,17 +632,33 @@ describe('upsert', () => {
 		expect(valueOf(company, 'companies', 'annual_revenue')).toEqual({
 			currency: 'USD',
 			symbol: '$',
-			amount: '1234.50',
+			amount: 1234.5,
 		});
 		expect(valueOf(company, 'companies', 'region')).toMatchObject({ code: 'emea', name: 'EMEA' });
+		// A contact relation reads as the contact's names and email (KIZEN-API.md "Read encodings").
 		expect(valueOf(company, 'companies', 'primary_contact')).toEqual({
 			id: GRACE,
-			name: 'Grace Hopper',
+			first_name: 'Grace',
+			last_name: 'Hopper',
+			email: 'grace@example.com',
 		});
-		expect(valueOf(company, 'companies', 'owner')).toBe(sim.employees[1].id);
+		// A team member reads as the employee (kizen/builder-cli tests/fixtures/records/get_tax_lot.json).
+		expect(valueOf(company, 'companies', 'owner')).toEqual({
+			id: sim.employees[1].id,
+			deleted: false,
+			first_name: 'Morgan',
+			last_name: 'Manager',
+			email: 'morgan.manager@demo.example',
+		});
+		expect(valueOf(company, 'companies', 'satisfaction')).toBe(5);
+		expect(valueOf(company, 'companies', 'internal_code')).toBe('hidden but writable');
 		expect(valueOf(company, 'companies', 'attachments')).toEqual(files);
 		expect(valueOf(company, 'companies', 'record_number')).toEqual(expect.any(Number));
-		expect(valueOf(company, 'companies', 'created')).toMatch(/Z$/);
+		// As recorded (kizen/builder-cli tests/fixtures/records/list_tax_lot.json): microseconds, the
+		// business's UTC offset.
+		expect(valueOf(company, 'companies', 'created')).toMatch(
+			/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}-05:00$/,
+		);
 
 		const deal = await upsert(
 			'deals',
@@ -537,16 +683,19 @@ describe('upsert', () => {
 			'?return_all_fields=true',
 		);
 		expect(deal.status).toBe(201);
-		expect(valueOf(deal, 'deals', 'probability')).toBe('0.25');
+		// Decimals and money amounts read as JSON numbers, as recorded (get_tax_lot.json).
+		expect(valueOf(deal, 'deals', 'probability')).toBe(0.25);
 		expect(valueOf(deal, 'deals', 'amount')).toEqual({
 			currency: 'USD',
 			symbol: '$',
-			amount: '99.90',
+			amount: 99.9,
 		});
 		expect(valueOf(deal, 'deals', 'company')).toEqual({ id: ACME, name: 'Acme Corp' });
-		expect(valueOf(deal, 'deals', 'contacts')).toEqual([
-			{ id: ADA, name: 'Ada Lovelace' },
-			{ id: GRACE, name: 'Grace Hopper' },
+		expect(
+			valueOf(deal, 'deals', 'contacts').map((c: any) => [c.id, c.first_name, c.email]),
+		).toEqual([
+			[ADA, 'Ada', 'ada@example.com'],
+			[GRACE, 'Grace', 'grace@example.com'],
 		]);
 		expect(valueOf(deal, 'deals', 'products').map((o: any) => o.code)).toEqual([
 			'support',
@@ -559,18 +708,19 @@ describe('upsert', () => {
 			fields: [
 				{ name: 'mobile_phone', value: '+13125550199' },
 				{ name: 'birthday', value: '1990-07-04' },
-				{ name: 'lifecycle_stage', value: { name: 'Lead' } },
-				{ name: 'newsletter', value: true },
-				{ name: 'interests', value: [{ name: 'Events' }] },
+				{ name: 'email_status', value: { name: 'Opted In' } },
+				{ name: 'company_additional', value: [{ id: ACME }] },
 				{ name: 'tags', value: [{ name: 'press' }] },
-				{ name: 'timezone', value: 'UTC' },
-				{ name: 'internal_notes', value: 'x'.repeat(1000) },
+				{ name: 'timezone', value: 'America/Los_Angeles' },
 			],
 		});
 		expect(contact.status).toBe(201);
-		expect(valueOf(contact, 'client_client', 'newsletter')).toBe(true);
+		expect(valueOf(contact, 'client_client', 'timezone')).toBe('America/Los_Angeles');
 		expect(valueOf(contact, 'client_client', 'tags')).toEqual([
-			expect.objectContaining({ code: 'press', name: 'Press' }),
+			{ id: sim.tags('client_client', 'tags').find((t) => t.name === 'Press')!.id, name: 'Press' },
+		]);
+		expect(valueOf(contact, 'client_client', 'company_additional')).toEqual([
+			{ id: ACME, name: 'Acme Corp' },
 		]);
 	});
 
@@ -612,13 +762,16 @@ describe('upsert', () => {
 
 		const more: Array<[string, Record<string, unknown>, RegExp]> = [
 			['client_client', { name: 'mobile_phone', value: '312-555-0100' }, /E\.164/],
-			['client_client', { name: 'lead_score', value: 1.5 }, /valid integer/],
-			['client_client', { name: 'lead_score', value: '7' }, /valid integer/],
-			['client_client', { name: 'newsletter', value: 'yes' }, /valid boolean/],
+			['companies', { name: 'employee_count', value: 1.5 }, /valid integer/],
+			['companies', { name: 'employee_count', value: '7' }, /valid integer/],
 			['client_client', { name: 'timezone', value: 'Mars/Olympus' }, /not a valid choice/],
+			// A real IANA zone outside the field's list, and the label instead of the id.
+			['client_client', { name: 'timezone', value: 'Europe/Tallinn' }, /not a valid choice/],
+			['client_client', { name: 'timezone', value: 'America/Los Angeles' }, /not a valid choice/],
+			['client_client', { name: 'tags', value: ['VIP'] }, /not a valid tag/],
 			['client_client', { name: 'first_name', value: 12 }, /Not a valid string/],
 			['companies', { name: 'support_email', value: 'not-an-email' }, /valid email/],
-			['companies', { name: 'satisfaction', value: 6 }, /less than or equal to 5/],
+			['companies', { name: 'satisfaction', value: 6 }, /not a valid choice/],
 			[
 				'companies',
 				{ name: 'owner', value: '00000000-0000-4000-8000-000000000000' },
@@ -723,27 +876,97 @@ describe('upsert', () => {
 		expect(remove.body.fields[fid('deals', 'contacts')]).toBeUndefined();
 		expect(remove.body.fields[fid('deals', 'amount')]).toBeUndefined();
 		expect(valueOf(remove, 'deals', 'stage')).toMatchObject({ code: 'proposal' });
+		const partner = sim.tags('client_client', 'tags').find((t) => t.name === 'Partner')!;
 		const tags = await upsert(
 			'client_client',
 			{
 				lookup_value: 'ada@example.com',
 				fields: [
-					{ name: 'tags', add_values: [{ name: 'Partner' }] },
-					{ name: 'interests', value: [] },
+					{ name: 'tags', add_values: [{ id: partner.id }] },
+					{ name: 'titles', value: [] },
 				],
 			},
 			'?return_all_fields=true',
 		);
-		expect(valueOf(tags, 'client_client', 'tags').map((o: any) => o.code)).toEqual([
-			'vip',
-			'partner',
+		expect(valueOf(tags, 'client_client', 'tags').map((o: any) => o.name)).toEqual([
+			'VIP',
+			'Partner',
 		]);
-		expect(tags.body.fields[fid('client_client', 'interests')]).toBeUndefined();
+		expect(tags.body.fields[fid('client_client', 'titles')]).toBeUndefined();
 		const nullRequired = await upsert('deals', {
 			lookup_value: 'Acme Renewal',
 			fields: [{ name: 'stage', value: null }],
 		});
 		expect(nullRequired.body.fields[0].value).toEqual(['This field may not be null.']);
+	});
+
+	it('clears with null or "" only where the field allows it (allows_nulls / allows_empty)', async () => {
+		// first_name allows only "", is_priority allows neither, birthday allows only null.
+		expect(sim.field('client_client', 'first_name')).toMatchObject({
+			allows_nulls: false,
+			allows_empty: true,
+		});
+		expect(sim.field('deals', 'is_priority')).toMatchObject({
+			allows_nulls: false,
+			allows_empty: false,
+		});
+		expect(sim.field('client_client', 'birthday')).toMatchObject({
+			allows_nulls: true,
+			allows_empty: false,
+		});
+		const refused = await upsert('client_client', {
+			lookup_value: 'ada@example.com',
+			fields: [
+				{ name: 'first_name', value: null },
+				{ name: 'birthday', value: '' },
+			],
+		});
+		expect(refused.status).toBe(400);
+		expect(refused.body.fields).toEqual([
+			{ value: ['This field may not be null.'] },
+			{ value: ['This field may not be blank.'] },
+		]);
+		const cleared = await upsert(
+			'client_client',
+			{
+				lookup_value: 'ada@example.com',
+				fields: [
+					{ name: 'first_name', value: '' },
+					{ name: 'birthday', value: null },
+				],
+			},
+			'?return_all_fields=true',
+		);
+		expect(cleared.status).toBe(200);
+		expect(cleared.body.fields[fid('client_client', 'first_name')]).toBeUndefined();
+		expect(cleared.body.fields[fid('client_client', 'birthday')]).toBeUndefined();
+		for (const value of [null, '']) {
+			const neither = await upsert('deals', {
+				lookup_value: 'Acme Renewal',
+				fields: [{ name: 'is_priority', value }],
+			});
+			expect(neither.status).toBe(400);
+		}
+	});
+
+	it('summarises a multi-value field over 100 values as value_summary: {count}', async () => {
+		const ids = Array.from(
+			{ length: 101 },
+			(_, i) => sim.addTag('deals', 'labels', `Label ${i}`).id,
+		);
+		const many = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [{ name: 'labels', value: ids }],
+		});
+		expect(many.status).toBe(200);
+		const entry = many.body.fields[fid('deals', 'labels')];
+		expect(entry.value_summary).toEqual({ count: 101 });
+		expect(entry).not.toHaveProperty('value');
+		const fewer = await upsert('deals', {
+			lookup_value: 'Acme Renewal',
+			fields: [{ name: 'labels', remove_values: [ids[0]] }],
+		});
+		expect(valueOf(fewer, 'deals', 'labels')).toHaveLength(100);
 	});
 
 	it('requires required fields on create but not on update', async () => {
@@ -877,7 +1100,7 @@ describe('upsert', () => {
 	it('return_all_fields answers every non-blank field', async () => {
 		const r = await upsert(
 			'client_client',
-			{ lookup_value: 'ada@example.com', fields: [{ name: 'lead_score', value: 1 }] },
+			{ lookup_value: 'ada@example.com', fields: [{ name: 'home_phone', value: '+13125550111' }] },
 			'?return_all_fields=true',
 		);
 		const names = Object.values(r.body.fields)
@@ -885,17 +1108,18 @@ describe('upsert', () => {
 			.sort();
 		expect(names).toEqual([
 			'birthday',
+			'company_primary',
 			'created',
 			'email',
+			'email_status',
 			'first_name',
-			'interests',
+			'home_phone',
 			'last_name',
-			'lead_score',
-			'lifecycle_stage',
 			'mobile_phone',
-			'newsletter',
 			'tags',
 			'timezone',
+			'titles',
+			'updated',
 		]);
 	});
 });
@@ -1077,6 +1301,18 @@ describe('other record endpoints', () => {
 		expect(r.status).toBe(201);
 		expect(r.body.action).toBeUndefined();
 		expect(r.body.fields[fid('deals', 'name')].value).toBe('Added Deal');
+		// `/add` declares no query parameters (Kizen's schema snapshot): return_all_fields does nothing.
+		const ignored = await call('POST', '/api/records/deals/add?return_all_fields=true', {
+			fields: [
+				{ name: 'name', value: 'Added Deal 2' },
+				{ name: 'stage', value: { name: 'Qualified' } },
+			],
+		});
+		expect(
+			Object.values(ignored.body.fields)
+				.map((f: any) => f.name)
+				.sort(),
+		).toEqual(['name', 'stage', 'updated']);
 		const dup = checkUpsertReply(
 			await call('POST', '/api/records/deals/add', {
 				fields: [
@@ -1119,24 +1355,24 @@ describe('other record endpoints', () => {
 	});
 
 	it('get: default fields, all_fields, field_names, field_ids; 404 for unknown', async () => {
-		const def = await call('GET', `/api/records/client_client/${ADA}`);
+		const def = await call('GET', `/api/records/deals/ec0d0000-0000-4000-8000-000000003001`);
 		expect(def.status).toBe(200);
 		expect(
 			Object.values(def.body.fields)
 				.map((f: any) => f.name)
 				.sort(),
-		).toEqual(['email', 'first_name', 'last_name']);
+		).toEqual(['name', 'owner', 'stage', 'created', 'updated'].sort());
 		const all = await call('GET', `/api/records/client_client/${ADA}?all_fields=true`);
 		expect(Object.keys(all.body.fields).length).toBeGreaterThan(8);
 		const named = await call(
 			'GET',
-			`/api/records/client_client/${ADA}?field_names=lead_score,tags`,
+			`/api/records/client_client/${ADA}?field_names=home_phone,tags`,
 		);
 		expect(
 			Object.values(named.body.fields)
 				.map((f: any) => f.name)
 				.sort(),
-		).toEqual(['email', 'lead_score', 'tags']);
+		).toEqual(['email', 'tags']); // home_phone is blank: blank fields are omitted
 		const byIds = await call(
 			'GET',
 			`/api/records/client_client/${ADA}?field_ids=${fid('client_client', 'birthday')}`,
@@ -1173,7 +1409,7 @@ describe('other record endpoints', () => {
 			Object.values(r.body.fields)
 				.map((f: any) => f.name)
 				.sort(),
-		).toEqual(['employee_count', 'name']);
+		).toEqual(['employee_count', 'name', 'updated']);
 		const bad = checkUpsertReply(
 			await call('PATCH', `/api/records/companies/${ACME}`, {
 				fields: [{ name: 'employee_count', value: 'x' }],
@@ -1205,85 +1441,414 @@ describe('other record endpoints', () => {
 		expect((await call('PATCH', `/api/records/companies/${ACME}/unarchive`)).status).toBe(400);
 		expect((await call('GET', `/api/records/companies/${ACME}`)).status).toBe(200);
 	});
+});
 
-	it('search: fields_v2 filters, and/or, text search, ordering, pagination', async () => {
-		const all = await call('POST', '/api/records/companies/search', { query: [] });
+describe("search (the payloads Kizen's web app sends, recorded by Kizen's CLI)", () => {
+	const search = (obj: string, body: unknown, query = '') =>
+		call('POST', `/api/records/${obj}/search${query}`, body);
+	const custom = (obj: string, field: string, condition: string, value: unknown) => ({
+		type: 'fields_v2',
+		subtype: 'custom',
+		field: `"custom"::${fid(obj, field)}`,
+		condition,
+		value,
+	});
+	const builtIn = (field: string, condition: string, value: unknown) => ({
+		type: 'fields',
+		subtype: 'non_custom',
+		field,
+		condition,
+		value,
+	});
+	const stage = (condition: string, value: unknown) => ({
+		type: 'fields_v2',
+		subtype: 'non_custom',
+		field: 'stage',
+		overwrite: { type: 'stage' },
+		condition,
+		value,
+	});
+	const one = (filters: unknown[], and = true) => ({ and, query: [{ and, filters }] });
+	const names = (r: Reply) => r.body.results.map((x: any) => x.client_info.display_name).sort();
+
+	it('answers every live record without filters, and narrows fields only when asked', async () => {
+		const all = await search('companies', { query: [] });
 		expect(all.body.count).toBe(3);
-		const filter = (field: string, condition: string, value: unknown) => ({
-			type: 'fields_v2',
-			field: `"custom"::${fid('companies', field)}`,
-			condition,
-			value,
+		// No field_names: every field (confirmed live by Kizen's CLI).
+		expect(
+			all.body.results.find((r: any) => r.id === ACME).fields[fid('companies', 'employee_count')]
+				.value,
+		).toBe(250);
+		const narrowed = await search('companies', {
+			query: [],
+			field_names: ['employee_count', 'no_such_field'],
 		});
-		const software = await call('POST', '/api/records/companies/search', {
-			query: [
-				{ filters: [filter('industry', '=', { id: opt('companies', 'industry', 'software').id })] },
-			],
-			and: true,
-		});
-		expect(software.body.results.map((x: any) => x.client_info.display_name).sort()).toEqual([
-			'Globex',
+		expect(narrowed.status).toBe(200);
+		const acme = narrowed.body.results.find((r: any) => r.id === ACME);
+		expect(Object.values(acme.fields).map((f: any) => f.name)).toEqual(['employee_count']);
+	});
+
+	it('filters built-in fields as non_custom by api name and custom fields as "custom"::<id>', async () => {
+		const byName = await search('companies', one([builtIn('name', 'starts_with', 'glo')]));
+		expect(names(byName)).toEqual(['Globex']);
+		const software = opt('companies', 'industry', 'software').id;
+		const byOption = await search(
+			'companies',
+			one([custom('companies', 'industry', '=', software)]),
+		);
+		expect(names(byOption)).toEqual(['Globex', 'Initech']);
+		const bigSoftware = await search(
+			'companies',
+			one([
+				custom('companies', 'industry', '=', software),
+				custom('companies', 'employee_count', '>', 10),
+			]),
+		);
+		expect(names(bigSoftware)).toEqual(['Globex']);
+		// The app-engine example leaves subtype out for a custom field: accepted too.
+		const { subtype: _dropped, ...noSubtype } = custom('companies', 'employee_count', '>=', 250);
+		expect(names(await search('companies', one([noSubtype])))).toEqual(['Acme Corp']);
+	});
+
+	it('and inside a group is AND (true) or OR (false) among its filters; the top-level and combines groups', async () => {
+		const manufacturing = custom(
+			'companies',
+			'industry',
+			'=',
+			opt('companies', 'industry', 'manufacturing').id,
+		);
+		const small = custom('companies', 'size_band', '=', opt('companies', 'size_band', 'small').id);
+		expect(names(await search('companies', one([manufacturing, small], false)))).toEqual([
+			'Acme Corp',
 			'Initech',
 		]);
-		const both = await call('POST', '/api/records/companies/search', {
-			query: [
-				{ filters: [filter('industry', '=', 'software'), filter('employee_count', '>', 10)] },
-			],
-			and: true,
-		});
-		expect(both.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Globex']);
-		const either = await call('POST', '/api/records/companies/search', {
-			query: [
-				{ filters: [filter('industry', '=', 'manufacturing'), filter('size_band', '=', 'small')] },
-			],
+		expect(names(await search('companies', one([manufacturing, small], true)))).toEqual([]);
+		// The shape the node sent before: one group without "and" (= AND) under "and": false.
+		// OR among the filters needs "and": false inside the group.
+		const old = await search('companies', {
 			and: false,
+			query: [{ filters: [manufacturing, small] }],
 		});
-		expect(either.body.count).toBe(2);
-		const text = await call('POST', '/api/records/companies/search?search=glob', {});
+		expect(names(old)).toEqual([]);
+		const twoGroups = await search('companies', {
+			and: false,
+			query: [
+				{ and: true, filters: [manufacturing] },
+				{ and: true, filters: [small] },
+			],
+		});
+		expect(names(twoGroups)).toEqual(['Acme Corp', 'Initech']);
+	});
+
+	it('checks blanks with is_blank true/false, never with a null value', async () => {
+		const blank = await search(
+			'companies',
+			one([custom('companies', 'employee_count', 'is_blank', true)]),
+		);
+		expect(names(blank)).toEqual(['Initech']);
+		const filled = await search(
+			'companies',
+			one([custom('companies', 'employee_count', 'is_blank', false)]),
+		);
+		expect(names(filled)).toEqual(['Acme Corp', 'Globex']);
+		for (const value of [null, 'true']) {
+			const r = await search(
+				'companies',
+				one([custom('companies', 'employee_count', 'is_blank', value)]),
+			);
+			expect(r.status).toBe(400);
+		}
+	});
+
+	it('multi-choice: has / !has / has_any / !has_any with lists of option or tag ids', async () => {
+		const tag = (n: string) => sim.tags('client_client', 'tags').find((t) => t.name === n)!.id;
+		const has = await search('client_client', one([builtIn('tags', 'has', [tag('VIP')])]));
+		expect(names(has)).toEqual(['Ada Lovelace']);
+		const any = await search(
+			'client_client',
+			one([builtIn('tags', 'has_any', [tag('VIP'), tag('Press')])]),
+		);
+		expect(names(any)).toEqual(['Ada Lovelace', 'Alan Turing']);
+		const none = await search(
+			'client_client',
+			one([builtIn('tags', '!has_any', [tag('VIP'), tag('Press')])]),
+		);
+		expect(names(none)).toEqual(['Grace Hopper']);
+		const platform = opt('deals', 'products', 'platform').id;
+		expect(
+			(await search('deals', one([custom('deals', 'products', '!has', [platform])]))).body.count,
+		).toBe(1);
+		// A bare id, "=" or "contains" on a multi-choice field is not what Kizen's UI sends.
+		for (const f of [
+			builtIn('tags', 'has', tag('VIP')),
+			builtIn('tags', '=', [tag('VIP')]),
+			custom('deals', 'products', 'contains', [platform]),
+		]) {
+			expect((await search(f.field === 'tags' ? 'client_client' : 'deals', one([f]))).status).toBe(
+				400,
+			);
+		}
+	});
+
+	it('relationships: contains / !contains / is_any_of / is_none_of with lists of record ids', async () => {
+		const contains = await search('deals', one([custom('deals', 'company', 'contains', [ACME])]));
+		expect(names(contains)).toEqual(['Acme Renewal']);
+		const noneOf = await search('deals', one([custom('deals', 'company', 'is_none_of', [ACME])]));
+		expect(names(noneOf)).toEqual(['Globex Expansion']);
+		const people = await search(
+			'deals',
+			one([custom('deals', 'contacts', 'is_any_of', [GRACE, ADA])]),
+		);
+		expect(names(people)).toEqual(['Acme Renewal']);
+		expect(
+			(await search('deals', one([custom('deals', 'company', 'contains', ACME)]))).status,
+		).toBe(400);
+		expect((await search('deals', one([custom('deals', 'company', '=', [ACME])]))).status).toBe(
+			400,
+		);
+	});
+
+	it('single choices take a bare option id for = / != and lists for is_any_of / is_none_of; ratings are strings', async () => {
+		const na = opt('companies', 'region', 'na').id;
+		const emea = opt('companies', 'region', 'emea').id;
+		expect(
+			names(await search('companies', one([custom('companies', 'region', '!=', na)]))),
+		).toEqual(['Globex', 'Initech']);
+		expect(
+			names(
+				await search('companies', one([custom('companies', 'region', 'is_any_of', [na, emea])])),
+			),
+		).toEqual(['Acme Corp', 'Globex']);
+		expect(
+			(await search('companies', one([custom('companies', 'region', '=', { id: na })]))).status,
+		).toBe(400);
+		expect(
+			(await search('companies', one([custom('companies', 'region', 'is_any_of', na)]))).status,
+		).toBe(400);
+		expect(
+			names(await search('companies', one([custom('companies', 'satisfaction', '>=', '4')]))),
+		).toEqual(['Acme Corp']);
+		expect(
+			names(
+				await search(
+					'companies',
+					one([custom('companies', 'satisfaction', 'is_any_of', ['2', '4'])]),
+				),
+			),
+		).toEqual(['Acme Corp']);
+		expect(
+			(await search('companies', one([custom('companies', 'satisfaction', '>=', 4)]))).status,
+		).toBe(400);
+		// Contacts' built-in email_status filters by the slug of the option name.
+		expect(
+			names(await search('client_client', one([builtIn('email_status', '=', 'not_opted_in')]))),
+		).toEqual(['Grace Hopper']);
+		// Time zones: the option id.
+		expect(
+			names(await search('client_client', one([builtIn('timezone', '=', 'Europe/London')]))),
+		).toEqual(['Ada Lovelace']);
+	});
+
+	it('a pipeline stage is filtered in its own shape', async () => {
+		const proposal = opt('deals', 'stage', 'proposal').id;
+		expect(names(await search('deals', one([stage('=', proposal)])))).toEqual(['Acme Renewal']);
+		expect(names(await search('deals', one([stage('is_none_of', [proposal])])))).toEqual([
+			'Globex Expansion',
+		]);
+		expect((await search('deals', one([builtIn('stage', '=', proposal)]))).status).toBe(400);
+		const { overwrite: _o, ...noOverwrite } = stage('=', proposal);
+		expect((await search('deals', one([noOverwrite]))).status).toBe(400);
+	});
+
+	it('numbers take JSON numbers, dates ISO text; created / updated support > with a timestamp (polling)', async () => {
+		expect(
+			names(
+				await search(
+					'companies',
+					one([custom('companies', 'employee_count', 'between', [30, 300])]),
+				),
+			),
+		).toEqual(['Acme Corp', 'Globex']);
+		expect(
+			(await search('companies', one([custom('companies', 'employee_count', '>', '10')]))).status,
+		).toBe(400);
+		expect(
+			names(await search('companies', one([custom('companies', 'founded', '<', '1950-01-01')]))),
+		).toEqual(['Acme Corp']);
+		expect(
+			names(await search('client_client', one([builtIn('birthday', 'month_equals', 12)]))),
+		).toEqual(['Ada Lovelace']);
+		const before = new Date().toISOString();
+		await upsert('companies', {
+			lookup_value: 'Globex',
+			fields: [{ name: 'employee_count', value: 41 }],
+		});
+		const changed = await search(
+			'companies',
+			one([builtIn('updated', '>', before)]),
+			'?ordering=-updated',
+		);
+		expect(names(changed)).toEqual(['Globex']);
+		// The UI offers no blank check on created / updated.
+		expect((await search('companies', one([builtIn('updated', 'is_blank', false)]))).status).toBe(
+			400,
+		);
+	});
+
+	it("refuses the shapes and conditions Kizen does not accept (the node's old payloads among them)", async () => {
+		const refused: unknown[] = [
+			// The node's old filters: "default":: prefix, fields_v2 on a built-in, no subtype on a built-in.
+			{
+				type: 'fields_v2',
+				field: `"default"::${fid('companies', 'name')}`,
+				condition: '=',
+				value: 'Globex',
+			},
+			{
+				type: 'fields_v2',
+				field: `"custom"::${fid('companies', 'name')}`,
+				condition: '=',
+				value: 'Globex',
+			},
+			{ type: 'fields', field: 'name', condition: '=', value: 'Globex' },
+			// A custom field named as a built-in one.
+			builtIn('employee_count', '=', 40),
+			// Conditions the UI does not offer for the type, and the old is_empty / is_not_empty tokens.
+			custom('companies', 'employee_count', 'contains', 4),
+			custom('companies', 'employee_count', 'is_empty', true),
+			custom('companies', 'employee_count', 'is_not_empty', true),
+			custom('companies', 'description', '=', 'Makers of everything.'),
+			builtIn('name', '>', 'A'),
+			custom('companies', 'is_partner', '!=', true),
+			custom('companies', 'founded', 'contains', '1947'),
+			{
+				type: 'fields_v2',
+				subtype: 'custom',
+				field: '"custom"::not-a-uuid',
+				condition: '=',
+				value: 1,
+			},
+			'not a filter',
+		];
+		for (const f of refused) {
+			const r = await search('companies', one([f]));
+			expect([JSON.stringify(f), r.status]).toEqual([JSON.stringify(f), 400]);
+			expect(r.body.query[0]).toEqual(expect.any(String));
+		}
+		expect((await search('companies', { query: [{ and: 'yes', filters: [] }] })).status).toBe(400);
+		expect((await search('companies', { query: {} })).status).toBe(400);
+	});
+
+	it('free text, ordering (-field descending) and pagination', async () => {
+		const text = await search('companies', {}, '?search=glob');
 		expect(text.body.results.map((x: any) => x.id)).toEqual([
 			'ec0d0000-0000-4000-8000-000000002002',
 		]);
-		const ordered = await call('POST', '/api/records/companies/search?ordering=-name&page_size=2', {
-			field_names: ['employee_count'],
-		});
+		const ordered = await search(
+			'companies',
+			{ field_names: ['employee_count'] },
+			'?ordering=-name&page_size=2',
+		);
 		expect(ordered.body.results.map((x: any) => x.client_info.display_name)).toEqual([
 			'Initech',
 			'Globex',
 		]);
-		expect(ordered.body.results[1].fields[fid('companies', 'employee_count')].value).toBe(40);
 		expect(ordered.body.next).toMatch(/page=2/);
-		const page2 = await call(
-			'POST',
-			'/api/records/companies/search?ordering=-name&page_size=2&page=2',
-			{},
-		);
+		const page2 = await search('companies', {}, '?ordering=-name&page_size=2&page=2');
 		expect(page2.body.results.map((x: any) => x.client_info.display_name)).toEqual(['Acme Corp']);
-		expect((await call('POST', '/api/records/companies/search?page_size=1001', {})).status).toBe(
-			400,
-		);
-		expect(
-			(
-				await call('POST', '/api/records/companies/search', {
-					query: [{ filters: [{ type: 'fields_v2', field: '"custom"::nope', value: 1 }] }],
-				})
-			).status,
-		).toBe(400);
-		const empty = await call('POST', '/api/records/client_client/search', {
-			query: [
+		expect((await search('companies', {}, '?page_size=1001')).status).toBe(400);
+		expect((await search('companies', {}, '?ordering=nope')).status).toBe(400);
+	});
+
+	describe('created / updated: what a polling trigger reads', () => {
+		const stampOf = (r: any, name: string) =>
+			(Object.values(r.fields) as any[]).find((f) => f.name === name)?.value as string;
+		const changed = (condition: string, value: string, query = '?ordering=updated') =>
+			search(
+				'companies',
+				{ ...one([builtIn('updated', condition, value)]), field_names: ['created', 'updated'] },
+				query,
+			);
+
+		it('stamps with microseconds, later on every write, and reads them back with the business offset', async () => {
+			const a = await upsert('companies', { lookup_value: 'Stamp A' }, '?return_all_fields=true');
+			const b = await upsert('companies', { lookup_value: 'Stamp B' });
+			const [createdA, updatedA] = [
+				valueOf(a, 'companies', 'created'),
+				valueOf(a, 'companies', 'updated'),
+			];
+			expect(createdA).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}-05:00$/);
+			expect(updatedA).toBe(createdA);
+			expect(Date.parse(valueOf(b, 'companies', 'updated'))).toBeGreaterThanOrEqual(
+				Date.parse(updatedA),
+			);
+			expect(valueOf(b, 'companies', 'updated')).not.toBe(updatedA);
+			const again = await upsert(
+				'companies',
 				{
-					filters: [
-						{
-							type: 'fields_v2',
-							field: `"custom"::${fid('client_client', 'lead_score')}`,
-							condition: 'is_empty',
-						},
-					],
+					lookup_value: 'Stamp A',
+					fields: [{ name: 'employee_count', value: 2 }],
 				},
-			],
+				'?return_all_fields=true',
+			);
+			expect(valueOf(again, 'companies', 'created')).toBe(createdA);
+			expect(valueOf(again, 'companies', 'updated') > updatedA).toBe(true);
 		});
-		expect(empty.body.results.map((x: any) => x.id)).toEqual([
-			'ec0d0000-0000-4000-8000-000000001003',
-		]);
+
+		it('compares to the microsecond: >= the millisecond of a stamp includes it, > its exact stamp does not', async () => {
+			sim.setClock('2031-01-02T03:04:05.678901Z');
+			const rec = await upsert('companies', { lookup_value: 'Boundary Co' });
+			sim.setClock(null);
+			expect(valueOf(rec, 'companies', 'updated')).toBe('2031-01-01T22:04:05.678901-05:00');
+			const names = (r: Reply) => r.body.results.map((x: any) => x.client_info.display_name);
+			expect(names(await changed('>=', '2031-01-02T03:04:05.678Z'))).toEqual(['Boundary Co']);
+			expect(names(await changed('>', '2031-01-02T03:04:05.678Z'))).toEqual(['Boundary Co']);
+			expect(names(await changed('>', '2031-01-01T22:04:05.678901-05:00'))).toEqual([]);
+			expect(names(await changed('>=', '2031-01-01T22:04:05.678901-05:00'))).toEqual([
+				'Boundary Co',
+			]);
+			expect(names(await changed('>', '2031-01-02T03:04:05.679Z'))).toEqual([]);
+		});
+
+		it('a frozen clock gives many writes one stamp (a bulk change); ordering keeps their creation order on every page', async () => {
+			sim.setClock('2031-05-05T05:05:05.000001Z');
+			const ids: string[] = [];
+			for (let n = 0; n < 7; n++)
+				ids.push((await upsert('companies', { lookup_value: `Tie ${n}` })).body.id);
+			sim.setClock(null);
+			const pages: string[] = [];
+			for (let page = 1; page <= 4; page++) {
+				const r = await changed(
+					'>=',
+					'2031-05-05T05:05:05.000Z',
+					`?ordering=updated&page_size=2&page=${page}`,
+				);
+				pages.push(...r.body.results.map((x: any) => x.id));
+				expect(
+					r.body.results.every(
+						(x: any) => stampOf(x, 'updated') === '2031-05-05T00:05:05.000001-05:00',
+					),
+				).toBe(true);
+			}
+			expect(pages).toEqual(ids);
+			const desc = await changed('>=', '2031-05-05T05:05:05.000Z', '?ordering=-updated');
+			expect(desc.body.results.map((x: any) => x.id)).toEqual(ids);
+		});
+
+		it('orders by updated oldest first (ordering=updated), newest first with "-"', async () => {
+			const before = new Date().toISOString();
+			const first = await upsert('companies', { lookup_value: 'Order 1' });
+			await upsert('companies', { lookup_value: 'Order 2' });
+			await upsert('companies', {
+				lookup_value: 'Order 1',
+				fields: [{ name: 'employee_count', value: 5 }],
+			});
+			const ids = (r: Reply) => r.body.results.map((x: any) => x.client_info.display_name);
+			expect(ids(await changed('>', before))).toEqual(['Order 2', 'Order 1']);
+			expect(ids(await changed('>', before, '?ordering=-updated'))).toEqual(['Order 1', 'Order 2']);
+			expect(ids(await changed('>', before, '?ordering=created'))).toEqual(['Order 1', 'Order 2']);
+			expect(first.status).toBe(201);
+		});
 	});
 });
 
@@ -1302,6 +1867,26 @@ describe('test helpers', () => {
 			sim.addRecord('companies', { identifier: 'Bad Co', fields: { employee_count: 'x' } }),
 		).toThrow();
 		expect(recordByIdent('companies', 'Bad Co')).toBeUndefined();
+	});
+
+	it('addRecord backdates created / updated (a write committed late); updateRecord moves updated', async () => {
+		const late = sim.addRecord('companies', {
+			identifier: 'Late Co',
+			created: '2023-01-01T00:00:00.000005Z',
+			updated: '2023-01-01T00:00:01Z',
+		});
+		expect(late.fields[fid('companies', 'created')]).toBe('2023-01-01T00:00:00.000005Z');
+		expect(late.fields[fid('companies', 'updated')]).toBe('2023-01-01T00:00:01.000000Z');
+		const changed = sim.updateRecord('companies', late.id, { employee_count: 9 });
+		expect(changed.fields[fid('companies', 'employee_count')]).toBe(9);
+		expect(
+			changed.fields[fid('companies', 'updated')] > new Date(Date.now() - 60000).toISOString(),
+		).toBe(true);
+		expect(changed.fields[fid('companies', 'created')]).toBe('2023-01-01T00:00:00.000005Z');
+		expect(() =>
+			sim.addRecord('companies', { identifier: 'Bad Stamp', updated: 'soon' }),
+		).toThrow();
+		expect(() => sim.updateRecord('companies', 'ec0d0000-0000-4000-8000-000000002004')).toThrow();
 	});
 
 	it('seed:false starts with objects but no records; custom credentials are enforced', async () => {

@@ -39,14 +39,17 @@ export function findRecord(sim, object, identifier) {
 	const values = {};
 	for (const [fieldId, value] of Object.entries(rec.fields)) {
 		const field = fields.get(fieldId);
-		values[field?.name ?? fieldId] = field?.options?.length ? optionNames(field, value) : value;
+		values[field?.name ?? fieldId] = field ? readable(sim, object, field, value) : value;
 	}
 	return { id: rec.id, identifier: rec.identifier, archived: rec.archived, values, copies: match.length };
 }
 
-/** Choice fields are stored as option ids: give their labels instead. */
-function optionNames(field, value) {
-	const name = (id) => field.options.find((o) => o.id === id)?.name ?? id;
+/** Choices and tags are stored as ids: give their labels instead (time zones stay zone ids). */
+function readable(sim, object, field, value) {
+	let choices = field.options;
+	if (field.field_type === 'dynamictags') choices = sim.tags(object, field.name);
+	if (!choices?.length || field.field_type === 'timezone') return value;
+	const name = (id) => choices.find((o) => o.id === id)?.name ?? id;
 	return Array.isArray(value) ? value.map(name) : value == null ? value : name(value);
 }
 

@@ -35,6 +35,9 @@
  *   const { runWorkflow, testCredential, shutdownEngine }: typeof import('./harness/engine.cjs') = require('./harness/engine.cts');
  * (TypeScript resolves types from the '.cjs' name; Jest only finds the '.cts' file.)
  *
+ *   createPoller({ node, nodeTypes, credentialTypes?, credentials?, staticData? })  a polling trigger as the
+ *     n8n server runs it (activate, scheduled polls, static data saved on emit, restart): see poll.cts.
+ *
  *   shutdownEngine()  stops n8n-core's SSHClientsManager interval (call in afterAll so Jest exits).
  */
 import type {
@@ -45,9 +48,11 @@ import type { AnyNodeType, CredentialData } from './core.cjs';
 
 const coreModule: typeof import('./core.cjs') = require('./core.cts');
 const credentialTest: typeof import('./credential-test.cjs') = require('./credential-test.cts');
+const poller: typeof import('./poll.cjs') = require('./poll.cts');
 const { core, wf, HarnessNodeTypes, HarnessCredentialsHelper, additionalDataFor } = coreModule;
 export const { shutdownEngine } = coreModule;
 export const { testCredential } = credentialTest;
+export const { createPoller } = poller;
 export { HarnessNodeTypes, HarnessCredentialsHelper };
 
 export interface RunWorkflowOptions {

@@ -7,7 +7,7 @@
  *  2. send: the prepared items go to Kizen with bounded concurrency; output in input order with
  *     `pairedItem`. Stopping on error starts no new request after a failure, lets those in flight
  *     finish, and says how many items were written.
- * One Kizen client and one schema cache serve the whole execution. Whatever fails, each input item
+ * One Kizen client, one schema cache and one tag cache serve the whole execution. Whatever fails, each input item
  * ends as its output, its own error item (Continue), or counted in the error that stops the node.
  */
 import type {
@@ -18,15 +18,22 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { itemPrefix } from '../helpers/errors';
+import { ExecutionHints } from '../helpers/hints';
 import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
+import { TagCache } from '../helpers/tags';
 import { KizenClient, RequestNotStarted, requestSettingsFrom, runConcurrently } from '../transport';
 import { checkChoices } from './checkChoices';
 
 export interface ItemContext {
 	client: KizenClient;
 	schema: ObjectSchema;
+	/** The execution's schema cache (for the object's built-in fields, read only when a filter needs them). */
+	schemas: SchemaCache;
+	/** The execution's tag cache: a field's tags are read once, when a value or filter needs them. */
+	tags: TagCache;
+	/** Notices for the output panel, added once when the items are done (e.g. unmatched keys). */
+	hints: ExecutionHints;
 }
 
 /** Sends one prepared item and returns its output item(s). */
@@ -69,6 +76,8 @@ export async function runItems(
 		);
 	}
 	const schemas = new SchemaCache(this, client);
+	const tags = new TagCache(this, client);
+	const hints = new ExecutionHints();
 	const output: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 
 	// Phase 1: prepare every item.
@@ -80,7 +89,7 @@ export async function runItems(
 			checkChoices.call(this, itemIndex, properties);
 			const object = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
 			const schema = await schemas.get(String(object ?? ''), itemIndex);
-			sends[itemIndex] = await prepare(itemIndex, { client, schema });
+			sends[itemIndex] = await prepare(itemIndex, { client, schema, schemas, tags, hints });
 		} catch (caught) {
 			const error = asItemError.call(this, caught, itemIndex);
 			if (!continueOnFail) throw withProgress(error, [], items.length, rerun);
@@ -118,6 +127,8 @@ export async function runItems(
 	// Stopped by the user: n8n discards the output and shows the execution as stopped.
 	if (client.cancelled()) return [];
 	if (firstFailure) throw withProgress(firstFailure.error, done, items.length, rerun);
+	const notices = hints.hints();
+	if (notices.length) this.addExecutionHints(...notices);
 	return output.flatMap((result) => result ?? []);
 }
 
@@ -126,15 +137,17 @@ function asNodeError(this: IExecuteFunctions, caught: unknown): NodeError {
 	return new NodeOperationError(this.getNode(), caught as Error);
 }
 
-/** The error as this item's own: an error without the item's number gets it. */
+/**
+ * The error as this item's own: it carries the item's `itemIndex`, from which n8n names the item
+ * (the editor adds "[item N]" to the node's error), so the message does not repeat it.
+ */
 function asItemError(this: IExecuteFunctions, caught: unknown, itemIndex: number): NodeError {
 	const error = caught as NodeError & { description?: string | null; context?: IDataObject };
 	const named =
 		(error instanceof NodeApiError || error instanceof NodeOperationError) &&
-		error.context?.itemIndex === itemIndex &&
-		/^Item \d+/.test(error.message);
+		error.context?.itemIndex === itemIndex;
 	if (named) return error;
-	const message = `${itemPrefix({ itemIndex })}${error?.message ?? String(caught)}`;
+	const message = error?.message ?? String(caught);
 	const description = error?.description ?? undefined;
 	if (error instanceof NodeApiError) {
 		const copy = new NodeApiError(this.getNode(), {} as never, {
@@ -182,9 +195,12 @@ function ranges(indexes: number[]): string {
 }
 
 /**
- * An error item: routed to the error output when the node uses one, else kept in place. n8n
- * rewrites its json to `{error: message}`; the hint and Kizen's request ID stay on `error`.
+ * An error item in n8n's Airtable V2 shape, `{message, error}` and no item-level `error`: n8n
+ * routes it to the error output when the node has one and there merges the failed input row into
+ * it, so the branch can fix and replay the row (an item-level `error` would make n8n replace the
+ * json with `{error: message}`). `error` is what to do about it, with Kizen's request ID.
  */
 function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
-	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+	const advice = error.description || error.message;
+	return { json: { message: error.message, error: advice }, pairedItem: { item: itemIndex } };
 }

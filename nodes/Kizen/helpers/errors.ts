@@ -1,7 +1,9 @@
 /**
- * Turns Kizen's answers (and the lack of one) into errors a user can act on: which item, which
- * field, what Kizen said and what to change. Every API error carries Kizen's X-Request-ID so a
- * Kizen admin can find the request in their logs.
+ * Turns Kizen's answers (and the lack of one) into errors a user can act on: which field, what
+ * Kizen said and what to change. Every API error carries Kizen's X-Request-ID so a Kizen admin can
+ * find the request in their logs. The item is named as n8n names it, by `itemIndex`: the editor adds
+ * "[item N]" to a node error that carries it, and an error item is paired with its input and, on
+ * the error output, carries its input row; so messages never repeat the item number.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
@@ -11,8 +13,11 @@ import type { FieldWrite, KizenResponse, ObjectSchema } from './interfaces';
 
 export interface ErrorContext {
 	itemIndex?: number;
-	/** How the item is known to the user (its lookup value or record id). */
-	itemLabel?: string;
+	/**
+	 * The record a request looked for (`Record ID 7c9e…`), and what to check: a 404 then says that
+	 * this record was not found (the object was read before, so it exists).
+	 */
+	notFound?: { what: string; hint: string };
 	/** The `fields` array that was sent, to map Kizen's positional errors back to field names. */
 	sentFields?: FieldWrite[];
 	schema?: ObjectSchema;
@@ -27,6 +32,8 @@ export interface ErrorContext {
 	archivedHint?: string;
 	/** What the request was for, when it was not the item's own write (e.g. reading the object). */
 	during?: string;
+	/** What a 400 refused, in its message: "the record" unless said otherwise ("the search"). */
+	refused?: string;
 }
 
 /** The archived-record hint of the operations that can create (Create or Update, Create). */
@@ -43,12 +50,6 @@ const BASE_URL_HINT =
 /** Whether Kizen answered 2xx with the body the request expected. */
 export function isSuccess(response: KizenResponse): boolean {
 	return isSuccessStatus(response.statusCode) && response.malformed === undefined;
-}
-
-export function itemPrefix(context: ErrorContext): string {
-	if (context.itemIndex === undefined) return '';
-	const label = context.itemLabel ? ` (${JSON.stringify(context.itemLabel)})` : '';
-	return `Item ${context.itemIndex}${label}: `;
 }
 
 /** Builds the error for an unsuccessful answer from `KizenClient.request`. */
@@ -68,14 +69,14 @@ export function kizenApiError(
 			? (response.body as JsonObject)
 			: {};
 	const error = new NodeApiError(node, body, {
-		message: `${itemPrefix(context)}${message}`,
+		message,
 		description,
 		httpCode: response.statusCode ? String(response.statusCode) : undefined,
 		itemIndex: context.itemIndex,
 	});
 	// NodeApiError swaps a message that mentions a network code (ECONNRESET...) or, by substring,
 	// words in user data for a generic text; ours already says what happened, so keep it.
-	error.message = `${itemPrefix(context)}${message}`;
+	error.message = message;
 	return error;
 }
 
@@ -167,17 +168,32 @@ function describe(
 				hint: 'Ask a Kizen admin to grant the API user’s role access to this object and its fields.',
 			};
 		case 404:
+			// The object was read before any record request, so a record request's 404 is the record's.
+			if (context.notFound) {
+				return {
+					message: `Kizen has no record with ${context.notFound.what} (404${detail ? `: ${detail}` : ''})`,
+					hint: context.notFound.hint,
+				};
+			}
 			return {
 				message: `Not found in Kizen (404${detail ? `: ${detail}` : ''})`,
 				hint: 'The record or object does not exist, or the API user cannot see it (an archived record is not found either).',
 			};
 		case 409:
+			// Kizen's answer to an archived match under `prompt` is not documented (KIZEN-API.md): a
+			// 409 gets the same explanation as a 400 when it names the archived record, and otherwise
+			// both readings, since a concurrent archive or write also answers 409.
+			if (archived && context.archivedHint) {
+				return {
+					message: `Kizen refused the record: an archived record conflicts with it (409${detail ? `: ${detail}` : ''})`,
+					hint: context.archivedHint,
+				};
+			}
 			return {
 				message: `Kizen reported a conflict with another change to this record (409${detail ? `: ${detail}` : ''})`,
-				hint:
-					archived && context.archivedHint
-						? context.archivedHint
-						: 'Another process archived or changed the record at the same moment. Run the item again.',
+				hint: context.archivedHint
+					? `Another process archived or changed the record at the same moment: run the item again. If it fails the same way, an archived record holds this identifier. ${context.archivedHint}`
+					: 'Another process archived or changed the record at the same moment. Run the item again.',
 			};
 		case 429:
 			return {
@@ -243,7 +259,7 @@ function describeValidation(
 		if (messages.length) parts.push(`${key}: ${messages.join(' ')}`);
 	}
 	return {
-		message: `Kizen rejected the record: ${parts.join('; ') || 'no reason given'}`,
+		message: `Kizen rejected ${context.refused ?? 'the record'}: ${parts.join('; ') || 'no reason given'}`,
 		hint:
 			archived && context.archivedHint
 				? context.archivedHint

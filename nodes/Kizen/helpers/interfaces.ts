@@ -24,10 +24,24 @@ export interface KizenField {
 	is_required?: boolean;
 	is_read_only?: boolean;
 	is_hidden?: boolean;
-	/** Kizen's built-in fields (`"default"::` in search filters) as opposed to custom ones. */
+	/**
+	 * Built-in (true) or custom field. Documented only on `/fields/settings-search`; `/fields` may
+	 * leave it out (SchemaCache.builtInFieldIds reads it from where it is).
+	 */
 	is_default?: boolean;
-	options?: KizenFieldOption[];
-	relation?: { cardinality?: string; related_object?: { id?: string; name?: string } } | null;
+	/** Whether `"value": null` / `"value": ""` may clear the field. */
+	allows_nulls?: boolean;
+	allows_empty?: boolean;
+	/** Choice options; `null` for dynamictags (see tags.ts) and fields without choices. */
+	options?: KizenFieldOption[] | null;
+	/** `related_object` is the related object's uuid. */
+	relation?: { cardinality?: string; related_object?: string } | null;
+}
+
+/** A tag of a dynamictags field, from the field's tag endpoint. */
+export interface KizenTag {
+	id: string;
+	name: string;
 }
 
 /** An object with its fields, indexed the ways the node looks them up. */
@@ -36,6 +50,8 @@ export interface ObjectSchema {
 	fields: KizenField[];
 	byApiName: Map<string, KizenField>;
 	byId: Map<string, KizenField>;
+	/** Fields by `looseName` of their API name and of their display name (see `fieldForKey`). */
+	byLooseName: Map<string, KizenField[]>;
 	/** `email` for Contacts, `name` for every other object. */
 	identifierFieldName: string;
 }

@@ -17,6 +17,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
@@ -27,7 +28,8 @@ import { baseUrlFromCredentials } from './baseUrl';
 import type { ConcurrencyMode, ConcurrencySettings, Outcome, Waits } from './concurrency';
 import { ConcurrencyController, executionWaits, RequestGate } from './concurrency';
 
-export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Who sends: a node execution, an editor request (UI methods), or a polling trigger's poll. */
+export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 export interface RequestSettings {
 	/** Per attempt, in milliseconds. */

@@ -35,7 +35,7 @@ const properties: INodeProperties[] = [
 		required: true,
 		placeholder: 'e.g. {{ $json.email }}',
 		description:
-			'The email address for Contacts, the record name for other objects. Kizen’s lookup is exact and case-sensitive ("ada@example.com" does not find "Ada@example.com"), unlike Create or Update.',
+			'The email address for Contacts, the record name for other objects. Kizen’s lookup is exact: case-sensitive and untrimmed ("ada@example.com" does not find "Ada@example.com" or " ada@example.com"), unlike Create or Update.',
 	},
 	{
 		displayName: 'If No Record Matches',
@@ -73,9 +73,10 @@ export async function execute(
 		properties,
 		rerun: 'read',
 		prepare: async (itemIndex, { client, schema }) => {
-			const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '').trim();
-			if (!identifier) {
-				throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {
+			// Kizen's lookup is exact (no trimming, case-sensitive): the identifier goes as given.
+			const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '');
+			if (!identifier.trim()) {
+				throw new NodeOperationError(this.getNode(), 'Name or Email is empty', {
 					description:
 						'Set Name or Email to the record’s exact name (email for Contacts). Nothing was sent to Kizen for this item.',
 					itemIndex,
@@ -99,7 +100,10 @@ export async function execute(
 				if (!isSuccess(response)) {
 					throw kizenApiError(this.getNode(), response, {
 						itemIndex,
-						itemLabel: identifier,
+						notFound: {
+							what: `the ${schema.identifierFieldName === 'email' ? 'email' : 'name'} ${JSON.stringify(identifier)}`,
+							hint: 'Kizen’s lookup is exact: case, spaces and punctuation must match (Create or Update’s match ignores case). Use Search to find records by part of a name.',
+						},
 						timeoutMs: client.settings.timeoutMs,
 					});
 				}

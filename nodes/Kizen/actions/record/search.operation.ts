@@ -1,111 +1,74 @@
 /**
  * Record → Search: `POST /api/records/{object}/search` with filters built in the UI, free text,
  * ordering, and Return All (following pages of up to 1,000) or a Limit. One output item per record.
+ * The filters, the fields to return and the page request are shared with the Kizen Trigger
+ * (searchRequest.ts).
  */
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	INode,
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
+import { searchBody, searchOrdering } from '../../helpers/filters';
 import type { ObjectSchema } from '../../helpers/interfaces';
 import type { OutputShape } from '../../helpers/output';
-import { describeProblem, toFilterValue } from '../../helpers/values';
 import type { KizenClient } from '../../transport';
 import {
 	objectLocator,
 	outputOption,
 	readOptions,
+	searchFilterParameters,
 	transportOptions,
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { ReadOptions } from './recordItem';
-import { fieldSelection, recordOutput, recordsPath, requestOrThrow } from './recordItem';
-
-const MAX_PAGE_SIZE = 1000;
-const VALUELESS_CONDITIONS = ['is_empty', 'is_not_empty'];
-/** UI condition → Kizen's operator (a parameter value starting with "=" would be an n8n expression). */
-const OPERATORS: Record<string, string> = {
-	equals: '=',
-	not_equals: '!=',
-	gt: '>',
-	gte: '>=',
-	lt: '<',
-	lte: '<=',
-	contains: 'contains',
-	starts_with: 'starts_with',
-	is_empty: 'is_empty',
-	is_not_empty: 'is_not_empty',
-};
+import { recordOutput } from './recordItem';
+import type { FilterCondition } from './searchRequest';
+import {
+	fieldNamesToReturn,
+	MAX_PAGE_SIZE,
+	requestSearchPage,
+	searchFilters,
+} from './searchRequest';
 
 const properties: INodeProperties[] = [
 	objectLocator,
+	...searchFilterParameters,
 	{
-		displayName: 'Filters',
-		name: 'filters',
-		type: 'fixedCollection',
-		placeholder: 'Add filter',
-		typeOptions: { multipleValues: true },
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'collection',
+		placeholder: 'Add sort rule',
 		default: {},
-		description: 'Conditions a record must meet. No filter: every live record.',
+		description: 'The order of the results. Not set: Kizen’s order.',
 		options: [
 			{
-				displayName: 'Condition',
-				name: 'conditions',
-				values: [
-					{
-						displayName: 'Field Name or ID',
-						name: 'field',
-						type: 'options',
-						typeOptions: {
-							loadOptionsMethod: 'getFieldNames',
-							loadOptionsDependsOn: ['object.value'],
-						},
-						default: '',
-						description:
-							'The field to test. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-					},
-					{
-						displayName: 'Condition',
-						name: 'condition',
-						type: 'options',
-						default: 'equals',
-						options: [
-							{ name: 'Contains', value: 'contains' },
-							{ name: 'Equals', value: 'equals' },
-							{ name: 'Greater Than', value: 'gt' },
-							{ name: 'Greater Than or Equal', value: 'gte' },
-							{ name: 'Is Empty', value: 'is_empty' },
-							{ name: 'Is Not Empty', value: 'is_not_empty' },
-							{ name: 'Less Than', value: 'lt' },
-							{ name: 'Less Than or Equal', value: 'lte' },
-							{ name: 'Not Equals', value: 'not_equals' },
-							{ name: 'Starts With', value: 'starts_with' },
-						],
-					},
-					{
-						displayName: 'Value',
-						name: 'value',
-						type: 'string',
-						default: '',
-						description:
-							'The value to compare with, in the same forms Create or Update accepts (an option’s label, a date, a number)',
-					},
+				displayName: 'Sort By Field Name or ID',
+				name: 'sortBy',
+				type: 'options',
+				typeOptions: {
+					loadOptionsMethod: 'getFieldNames',
+					loadOptionsDependsOn: ['object.value'],
+				},
+				default: '',
+				description:
+					'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDirection',
+				type: 'options',
+				default: 'asc',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
 				],
 			},
-		],
-	},
-	{
-		displayName: 'Combine Filters',
-		name: 'combine',
-		type: 'options',
-		default: 'and',
-		options: [
-			{ name: 'AND (All Must Match)', value: 'and' },
-			{ name: 'OR (Any May Match)', value: 'or' },
 		],
 	},
 	{
@@ -136,25 +99,6 @@ const properties: INodeProperties[] = [
 		readOptions.fieldNames,
 		outputOption,
 		readOptions.returnAllFields,
-		{
-			displayName: 'Sort By Field Name or ID',
-			name: 'sortBy',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
-			default: '',
-			description:
-				'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		},
-		{
-			displayName: 'Sort Direction',
-			name: 'sortDirection',
-			type: 'options',
-			default: 'asc',
-			options: [
-				{ name: 'Ascending', value: 'asc' },
-				{ name: 'Descending', value: 'desc' },
-			],
-		},
 		...transportOptions,
 	]),
 ];
@@ -166,14 +110,11 @@ export const description = updateDisplayOptions(
 
 interface SearchOptions extends ReadOptions {
 	output?: OutputShape;
-	sortBy?: string;
-	sortDirection?: 'asc' | 'desc';
 }
 
-interface Condition {
-	field?: string;
-	condition?: string;
-	value?: unknown;
+interface Sort {
+	sortBy?: string;
+	sortDirection?: 'asc' | 'desc';
 }
 
 export async function execute(
@@ -183,26 +124,33 @@ export async function execute(
 	return await runItems.call(this, items, {
 		properties,
 		rerun: 'read',
-		prepare: async (itemIndex, { client, schema }) => {
+		prepare: async (itemIndex, item) => {
+			const { client, schema } = item;
+			const node = this.getNode();
 			const options = this.getNodeParameter('options', itemIndex, {}) as SearchOptions;
-			const conditions = this.getNodeParameter('filters.conditions', itemIndex, []) as Condition[];
-			const body: IDataObject = {
-				query: conditions.length
-					? [{ filters: conditions.map((c) => filterFor.call(this, schema, c, itemIndex)) }]
-					: [],
-				and: this.getNodeParameter('combine', itemIndex, 'and') === 'and',
-			};
-			const selection = fieldSelection(schema, options);
-			if (typeof selection.field_names === 'string')
-				body.field_names = selection.field_names.split(',');
-			const qs: IDataObject = { ...(selection.all_fields ? selection : {}) };
+			const conditions = this.getNodeParameter(
+				'filters.conditions',
+				itemIndex,
+				[],
+			) as FilterCondition[];
+			const combine = this.getNodeParameter('combine', itemIndex, 'and') as 'and' | 'or';
+			// A date-time typed without an offset is meant in the workflow's time zone, as for writes.
+			const setup = { node, ...item, timeZone: this.getTimezone() };
+			const filters = await searchFilters(setup, conditions, itemIndex);
+			const body = searchBody(filters, combine);
+			const fieldNames = fieldNamesToReturn(node, schema, options, itemIndex);
+			// Without field_names Kizen returns every field (confirmed live by Kizen's CLI).
+			if (fieldNames) body.field_names = fieldNames;
+			const qs: IDataObject = {};
 			const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
 			if (searchText) qs.search = searchText;
-			if (options.sortBy)
-				qs.ordering = `${options.sortDirection === 'desc' ? '-' : ''}${options.sortBy}`;
+			const sort = (this.getNodeParameter('sort', itemIndex, {}) ?? {}) as Sort;
+			if (sort.sortBy) {
+				qs.ordering = searchOrdering(sort.sortBy, sort.sortDirection === 'desc' ? 'desc' : 'asc');
+			}
 			const limit = limitFor.call(this, itemIndex);
 			return async () => {
-				const records = await searchPages.call(this, client, schema, body, qs, limit, itemIndex);
+				const records = await searchPages(node, client, schema, body, qs, limit, itemIndex);
 				return records.map((record) => recordOutput(schema, record, options.output, itemIndex));
 			};
 		},
@@ -216,7 +164,7 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 	if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1) return limit;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
+		`Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
 		{
 			description:
 				'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',
@@ -225,49 +173,8 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 	);
 }
 
-/** One filter in Kizen's `fields_v2` form, with the value converted for the field's type. */
-function filterFor(
-	this: IExecuteFunctions,
-	schema: ObjectSchema,
-	condition: Condition,
-	itemIndex: number,
-): IDataObject {
-	const fieldName = String(condition.field ?? '');
-	const field = schema.byApiName.get(fieldName) ?? schema.byId.get(fieldName);
-	if (!field) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
-			{
-				description: 'Choose the filter’s field from the list (Filters → Field Name or ID).',
-				itemIndex,
-			},
-		);
-	}
-	const operator = OPERATORS[condition.condition ?? 'equals'] ?? String(condition.condition);
-	const filter: IDataObject = {
-		type: 'fields_v2',
-		field: `"${field.is_default ? 'default' : 'custom'}"::${field.id}`,
-		condition: operator,
-	};
-	if (VALUELESS_CONDITIONS.includes(operator)) return filter;
-	const converted = toFilterValue(field, condition.value);
-	if (converted.problem !== undefined) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`Item ${itemIndex}: filter ${describeProblem({ field, key: field.name, value: condition.value, problem: converted.problem })}`,
-			{
-				description: 'Correct the filter’s value. Nothing was sent to Kizen for this item.',
-				itemIndex,
-			},
-		);
-	}
-	filter.value = converted.value as IDataObject['value'];
-	return filter;
-}
-
 async function searchPages(
-	this: IExecuteFunctions,
+	node: INode,
 	client: KizenClient,
 	schema: ObjectSchema,
 	body: IDataObject,
@@ -278,25 +185,16 @@ async function searchPages(
 	const records: IDataObject[] = [];
 	const pageSize = Math.min(MAX_PAGE_SIZE, limit);
 	for (let page = 1; records.length < limit; page++) {
-		const answer = await requestOrThrow.call(
-			this,
+		const { results, more } = await requestSearchPage(
+			node,
 			client,
-			{
-				method: 'POST',
-				path: `${recordsPath(schema)}/search`,
-				qs: { ...qs, page, page_size: pageSize },
-				body,
-				idempotent: true,
-				expect: 'page',
-			},
-			{ itemIndex },
+			schema,
+			body,
+			{ ...qs, page, page_size: pageSize },
+			itemIndex,
 		);
-		const { results = [], next } = answer as {
-			results?: IDataObject[];
-			next?: string | null;
-		};
 		records.push(...results.slice(0, limit - records.length));
-		if (!next || results.length === 0) break;
+		if (!more) break;
 	}
 	return records;
 }
