@@ -69,9 +69,16 @@ export class KizenApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:../icons/kizen.svg', dark: 'file:../icons/kizen.dark.svg' };
 
-	documentationUrl = 'https://developer.kizen.com/';
+	documentationUrl = 'https://github.com/kizen-community/n8n-nodes-kizen#credentials';
 
 	properties: INodeProperties[] = [
+		{
+			displayName:
+				'Business ID, User ID and API Key are on one page in Kizen: click your profile avatar → My Profile → API Connections tab. Your role needs the "Standard API Keys" permission.',
+			name: 'whereToFind',
+			type: 'notice',
+			default: '',
+		},
 		{
 			displayName: 'Environment',
 			name: 'environment',
@@ -87,6 +94,7 @@ export class KizenApi implements ICredentialType {
 				{ name: 'Custom URL', value: 'custom', description: 'Another Kizen host, such as staging' },
 			],
 			description: 'The Kizen environment your account lives in. Most accounts use Production.',
+			hint: 'The host you sign in to Kizen at: go.kizen.com is Production, fmo.kizen.com Production FMO.',
 		},
 		{
 			displayName: 'Base URL',
@@ -97,6 +105,7 @@ export class KizenApi implements ICredentialType {
 			placeholder: 'e.g. https://app.go.kizen.com',
 			description:
 				'The Kizen API host, without /api. Use the app host (https://app.go.kizen.com), not the web address you sign in at.',
+			hint: 'The API host, e.g. https://staging.kizen.com: not the web address you sign in at.',
 			displayOptions: { show: { environment: ['custom'] } },
 		},
 		{
@@ -107,6 +116,7 @@ export class KizenApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. 3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f',
 			description: `The business (account) ID, a UUID. ${WHERE_TO_FIND}`,
+			hint: 'Kizen → My Profile → API Connections: Business ID',
 		},
 		{
 			displayName: 'User ID',
@@ -116,6 +126,7 @@ export class KizenApi implements ICredentialType {
 			required: true,
 			placeholder: 'e.g. 9a8b7c6d-5e4f-4a3b-2c1d-0e9f8a7b6c5d',
 			description: `The ID of the Kizen user the key belongs to, a UUID. The node acts with that user’s permissions. ${WHERE_TO_FIND}`,
+			hint: 'Kizen → My Profile → API Connections: User ID. The node acts with this user’s permissions.',
 		},
 		{
 			displayName: 'API Key',
@@ -125,6 +136,7 @@ export class KizenApi implements ICredentialType {
 			default: '',
 			required: true,
 			description: `The user’s API key. ${WHERE_TO_FIND} The user’s role needs the "Standard API Keys" permission.`,
+			hint: 'Kizen → My Profile → API Connections: API Key',
 		},
 	];
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { exampleFiles } from './cli.mjs';
 import { CREDENTIAL_ID, CREDENTIAL_NAME, N8nCli, NODE_TYPE, createUserFolder, startServer } from './lib/n8n.mjs';
-import { credentialFor, findRecord } from './lib/simulator.mjs';
+import { credentialFor, findRecord, labels } from './lib/simulator.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -28,7 +28,14 @@ export const CHROMIUM_ARGS = [
 ];
 export const OWNER = { email: 'owner@example.com', firstName: 'E2E', lastName: 'Owner', password: 'Kizen-e2e-Passw0rd' };
 const WORKFLOW_ID = 'kizen-example-contacts';
+/**
+ * Untouched copies of the contacts example for the later steps: n8n 2.8 keeps the editor's changes
+ * to a workflow (the earlier steps change the example's object and mapping).
+ */
+const COPIES = { stop: 'kizen-e2e-contacts-stop', switch: 'kizen-e2e-contacts-switch' };
 const STEP_TIMEOUT_MS = 20000;
+/** The README's screenshots: written to e2e/artifacts/docs/, and to docs/ with E2E_UPDATE_DOCS=1. */
+const DOCS_DIR = path.join(path.dirname(new URL(import.meta.url).pathname), '..', 'docs');
 
 /** n8n's owner setup (a fresh instance has none); the UI sign-in comes after. */
 export async function setupOwner(url) {
@@ -60,7 +67,13 @@ export async function runBrowserPart({ install, sim, checks, logDir, artifactsDi
 	try {
 		let t = Date.now();
 		await cli.importCredentials([credentialFor(sim, { id: CREDENTIAL_ID, name: CREDENTIAL_NAME })]);
-		await cli.importWorkflows(exampleFiles());
+		const contacts = JSON.parse(fs.readFileSync(exampleFiles().find((f) => f.endsWith('upsert-contacts.json')), 'utf8'));
+		const copies = Object.entries(COPIES).map(([label, id]) => {
+			const file = path.join(userFolder, `${id}.json`);
+			fs.writeFileSync(file, JSON.stringify({ ...contacts, id, name: `${contacts.name} (e2e copy: ${label})` }));
+			return file;
+		});
+		await cli.importWorkflows([...exampleFiles(), ...copies]);
 		timings['import credential + examples'] = Date.now() - t;
 
 		t = Date.now();
@@ -81,7 +94,9 @@ export async function runBrowserPart({ install, sim, checks, logDir, artifactsDi
 		page.on('pageerror', (e) => pageErrors.push(e.message));
 		timings['chromium launch'] = Date.now() - t;
 
-		const ui = new EditorSteps({ page, url, sim, checks, shotsDir, timings });
+		const docsDirs = [path.join(artifactsDir, 'docs'), ...(process.env.E2E_UPDATE_DOCS ? [DOCS_DIR] : [])];
+		for (const dir of docsDirs) fs.mkdirSync(dir, { recursive: true });
+		const ui = new EditorSteps({ page, url, sim, checks, shotsDir, timings, docsDirs });
 		await ui.run();
 		fs.writeFileSync(path.join(logDir, 'browser-page-errors.txt'), pageErrors.join('\n'));
 	} finally {
@@ -93,8 +108,8 @@ export async function runBrowserPart({ install, sim, checks, logDir, artifactsDi
 }
 
 class EditorSteps {
-	constructor({ page, url, sim, checks, shotsDir, timings }) {
-		Object.assign(this, { page, url, sim, checks, shotsDir, timings });
+	constructor({ page, url, sim, checks, shotsDir, timings, docsDirs }) {
+		Object.assign(this, { page, url, sim, checks, shotsDir, timings, docsDirs });
 		this.n = 0;
 		this.ndv = page.getByTestId('ndv');
 	}
@@ -104,6 +119,18 @@ class EditorSteps {
 		const file = path.join(this.shotsDir, `${String(this.n).padStart(2, '0')}-${name}.png`);
 		await this.page.screenshot({ path: file }).catch(() => {});
 		return file;
+	}
+
+	/** A README screenshot of the node panel (PNG, the panel only), e.g. docs/mapper.png. */
+	async docShot(name, { wide = false } = {}) {
+		// Toasts ("Node executed successfully") would cover the panel.
+		for (const close of await this.page.locator('.el-notification__closeBtn:visible').all()) await close.click().catch(() => {});
+		// A wider window gives the output table room for more of its columns.
+		const size = this.page.viewportSize();
+		if (wide) await this.page.setViewportSize({ width: 1920, height: size.height });
+		await this.page.waitForTimeout(500); // let transitions settle
+		for (const dir of this.docsDirs) await this.ndv.screenshot({ path: path.join(dir, `${name}.png`) });
+		if (wide) await this.page.setViewportSize(size);
 	}
 
 	/** A step: runs, screenshots, and counts a throw as one failure so later steps still run. */
@@ -161,6 +188,8 @@ class EditorSteps {
 			);
 			checks.equal('canvas: the contacts example shows all its nodes', nodes.map((n) => n.name).sort(), contacts.nodes.map((n) => n.name).sort());
 			checks.ok(`canvas: the "Kizen" node is the community type ${NODE_TYPE}`, nodes.some((n) => n.name === 'Kizen' && n.type === NODE_TYPE), JSON.stringify(nodes));
+			const card = await page.locator('[data-test-id="canvas-node"][data-node-name="Kizen"]').innerText();
+			checks.ok('canvas: the node\'s subtitle names the operation and the object', card.includes('Create or Update: Contacts'), JSON.stringify(card));
 		});
 
 		await this.step('kizen-node-open', async () => {
@@ -172,6 +201,7 @@ class EditorSteps {
 				operation: await this.shownValue(ndv.getByTestId('parameter-input-operation')),
 				object: await this.shownValue(ndv.getByTestId('resource-locator-object').getByTestId('rlc-input-container')),
 			}, { credential: CREDENTIAL_NAME, operation: 'Create or Update', object: 'Contacts' });
+			await this.docShot('node-panel');
 		});
 
 		const objectNames = sim.objects().map((o) => o.object_name);
@@ -203,18 +233,37 @@ class EditorSteps {
 			const tabs = (await output.getByTestId('branches').innerText()).split('\n').map((s) => s.trim()).filter(Boolean);
 			checks.equal('execute step: output branches and their counts', tabs, ['Success Branch (4 items)', 'Error Branch (1 item)']);
 			const table = await this.outputTable();
-			checks.equal('execute step: the table shows id, action, object, fields', table.headers, ['id', 'action', 'object', 'fields']);
+			// Simplified output is flat: a column per field, by API name, after id and action.
+			const fieldColumns = ['email', 'first_name', 'last_name', 'mobile_phone', 'email_status', 'timezone', 'birthday', 'tags', 'business_phone', 'titles'];
+			checks.equal('execute step: the table starts with id and action', table.headers.slice(0, 2), ['id', 'action']);
+			checks.ok('execute step: the table has one column per field written, none called fields or object', fieldColumns.every((c) => table.headers.includes(c)) && !table.headers.includes('fields') && !table.headers.includes('object'), JSON.stringify(table.headers));
 			checks.equal('execute step: actions per row', table.rows.map((r) => r[1]), ['created', 'updated', 'updated', 'unarchived']);
-			checks.ok('execute step: the new contact row shows its fields', table.rows[0]?.[3]?.includes('new.customer@example.com') && table.rows[0]?.[3]?.includes('Nia'), JSON.stringify(table.rows[0]));
-			checks.ok('execute step: the simulator now holds the new contact', findRecord(sim, 'client_client', 'new.customer@example.com')?.archived === false);
+			const cell = (row, column) => table.rows[row]?.[table.headers.indexOf(column)];
+			checks.equal('execute step: the new contact row shows each field in its column', [cell(0, 'email'), cell(0, 'first_name'), cell(0, 'last_name'), cell(0, 'mobile_phone'), cell(0, 'birthday')], ['new.customer@example.com', 'Nia', 'Newton', '+13125550142', '1990-04-12']);
+			// Auto-map by display name wrote every column the sheet has a field for.
+			const nia = findRecord(sim, 'client_client', 'new.customer@example.com');
+			checks.equal('execute step: auto-map by display name wrote every column ("First Name", "Mobile Phone", "Birthday" in MM/dd/yyyy...)', nia && {
+				archived: nia.archived, first_name: nia.values.first_name, last_name: nia.values.last_name, mobile_phone: nia.values.mobile_phone, email_status: labels(nia.values.email_status), timezone: nia.values.timezone, birthday: nia.values.birthday,
+			}, { archived: false, first_name: 'Nia', last_name: 'Newton', mobile_phone: '+13125550142', email_status: 'Opted In', timezone: 'America/Chicago', birthday: '1990-04-12' });
+			// The unmatched column is named once, in a notice above the output.
+			const notice = output.getByText(/Not written: "Lead Score": no field of Contacts has this name/);
+			await notice.first().waitFor();
+			checks.ok('execute step: a notice above the output lists the unmatched column "Lead Score"', await notice.first().isVisible());
+			await this.docShot('output-table', { wide: true });
 		});
 
 		await this.step('execute-step-error-branch', async () => {
 			const output = ndv.getByTestId('output-panel');
 			await output.getByText(/Error Branch/).click();
-			await output.getByText(/E\.164/).first().waitFor();
-			const text = await output.innerText();
-			checks.ok('execute step: the error branch shows the invalid phone item and why', text.includes('wrong.phone@example.com') && text.includes('555-0199'), text.slice(0, 500));
+			await output.getByText(/Mobile Phone/).first().waitFor();
+			const table = await this.outputTable();
+			// n8n merges the failed input row into the error item: the sheet's columns, then message and error.
+			checks.ok('error branch: the error item shows its input row (the sheet\'s columns) next to message and error', ['Email', 'First Name', 'Mobile Phone', 'message', 'error'].every((c) => table.headers.includes(c)), JSON.stringify(table.headers));
+			const cell = (column) => table.rows[0]?.[table.headers.indexOf(column)] ?? '';
+			checks.equal('error branch: the row is the invalid phone item', [cell('Email'), cell('Mobile Phone')], ['wrong.phone@example.com', '555-0199']);
+			checks.ok('error branch: the message names the field, the value and the option that would read it', /^"Mobile Phone" \(mobile_phone\) cannot take "555-0199": expected a phone number: national for country code \+1/.test(cell('message')), cell('message'));
+			checks.ok('error branch: the error column says what to do', /Nothing was sent to Kizen for this item/.test(cell('error')), cell('error'));
+			await this.docShot('error-branch', { wide: true });
 		});
 
 		await this.step('mapper-contacts-fields', async () => {
@@ -222,7 +271,11 @@ class EditorSteps {
 			await this.chooseMappingMode(/Map Each Column Manually/);
 			const fields = await this.mapperFieldNames('mapper-contacts');
 			const expected = writableDisplayNames(sim, 'client_client');
-			checks.equal('mapper (Contacts, manual): the fields offered are the Contacts writable fields', fields.map(stripHint).sort(), expected.sort());
+			checks.equal('mapper (Contacts, manual): the fields offered are the Contacts writable fields, each with its API name', fields.map(stripHint).sort(), expected.sort());
+			checks.ok('mapper (Create or Update): the email is labelled for what it does (renames the matched record)', fields.includes('Email (email), renames the matched record'), fields.join(', '));
+			// The README's mapper picture: a few fields added, their API names beside their labels.
+			for (const label of ['First Name (first_name)', 'Mobile Phone (mobile_phone)', 'Tags (tags)']) await this.addMapperField(label);
+			await this.docShot('mapper');
 		});
 
 		await this.step('mapper-deals-fields', async () => {
@@ -237,11 +290,11 @@ class EditorSteps {
 			const answer = await reloaded;
 			this.currentObject = 'deals';
 			checks.ok('mapper: choosing Deals asks the node for the Deals fields', answer.data.fields.some((f) => f.id === 'stage'), JSON.stringify(answer).slice(0, 300));
-			await ndv.getByTestId('mapping-fields-container').getByText('Stage', { exact: true }).waitFor();
+			await ndv.getByTestId('mapping-fields-container').getByText('Stage (stage)', { exact: true }).waitFor();
 			const fields = await this.mapperFieldNames('mapper-deals');
 			checks.equal('mapper (Deals): shown + addable fields are the Deals writable fields', fields.map(stripHint).sort(), writableDisplayNames(sim, 'deals').sort());
-			checks.ok('mapper (Deals): the required Stage field is shown without adding it', (await this.shownMapperFields()).includes('Stage'));
-			checks.ok('mapper (Deals): no Contacts field is left over', !fields.includes('Email Status'), fields.join(', '));
+			checks.ok('mapper (Deals): the required Stage field is shown without adding it', (await this.shownMapperFields()).includes('Stage (stage)'));
+			checks.ok('mapper (Deals): no Contacts field is left over', !fields.some((f) => f.startsWith('Email Status')), fields.join(', '));
 		});
 
 		const keyTests = (from, key) => sim.requests.slice(from).filter((r) => r.path === '/api/custom-objects' && r.headers['x-api-key'] === key);
@@ -303,7 +356,7 @@ class EditorSteps {
 			page.on('dialog', (dialog) => dialog.accept().catch(() => {})); // "leave without saving?"
 			const loaded = this.waitForResults('options', (body) => body.includes('getFilterConditions'));
 			await page.goto(`${this.url}/workflow/kizen-example-search`);
-			await page.locator('[data-test-id="canvas-node"][data-node-name="Search opted-in VIPs"]').dblclick();
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Search opted-in contacts"]').dblclick();
 			await ndv.waitFor();
 			const answer = await loaded;
 			checks.ok('search: the editor asks the node for a filter\'s conditions', Array.isArray(answer.data) && answer.data.length > 0, JSON.stringify(answer).slice(0, 300));
@@ -321,8 +374,120 @@ class EditorSteps {
 				return texts;
 			};
 			checks.equal('search: filter 1 (Email Status, a built-in dropdown) offers its conditions only', await listFor(0), ['Equals', 'Not Equals', 'Is Any Of', 'Is None Of']);
-			checks.equal('search: filter 2 (Tags) offers the multi-choice conditions', await listFor(1), ['Has', 'Does Not Have', 'Has Any Of', 'Has None Of', 'Is Empty', 'Is Not Empty']);
-			checks.equal('search: the example\'s chosen conditions show by their labels', [await this.shownValue(conditions.nth(0)), await this.shownValue(conditions.nth(1))], ['Equals', 'Has Any Of']);
+			checks.equal('search: filter 2 (Date Created, a built-in date-time) offers the date conditions, no blank check', await listFor(1), ['Equals', 'Not Equals', 'Is After', 'Is On or After', 'Is Before', 'Is On or Before', 'Between', 'Month Is']);
+			checks.equal('search: the example\'s chosen conditions show by their labels', [await this.shownValue(conditions.nth(0)), await this.shownValue(conditions.nth(1))], ['Equals', 'Is On or After']);
+			// Sort is its own collection, below the filters.
+			const sort = ndv.getByTestId('parameter-input-sortBy');
+			checks.ok('search: Sort is its own collection below the filters, showing the example\'s Last Modified', (await sort.count()) === 1 && /Last Modified/.test(await this.shownValue(sort)), (await sort.count()) ? await this.shownValue(sort) : 'no Sort By');
+			// Field lists (filters, sort, fields to return: one method) name each type in plain words.
+			await sort.click();
+			const fieldItems = page.locator('.el-select-dropdown__item:visible');
+			await fieldItems.first().waitFor();
+			const fieldTexts = (await fieldItems.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+			checks.ok('search: the field lists show plain type names ("Tags", "Phone number")', fieldTexts.includes('Tags Tags') && fieldTexts.includes('Mobile Phone Phone number') && !fieldTexts.some((t) => /dynamictags|phonenumber/.test(t)), JSON.stringify(fieldTexts));
+			await this.shot('search-field-types');
+			await this.clickOutside();
+			await waitUntil(async () => (await fieldItems.count()) === 0);
+		});
+
+		// Stop on error (n8n's default): the editor names the item from the error's itemIndex.
+		await this.step('node-error-names-the-item', async () => {
+			await page.goto(`${this.url}/workflow/${COPIES.stop}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Kizen"]').dblclick();
+			await ndv.waitFor();
+			await ndv.getByTestId('tab-settings').click();
+			await ndv.getByTestId('parameter-input-onError').click();
+			await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'Stop Workflow' }).first().click();
+			await ndv.getByTestId('tab-params').click();
+			await ndv.getByTestId('node-execute-button').click();
+			const output = ndv.getByTestId('output-panel');
+			await output.getByText(/cannot take "555-0199"/).first().waitFor({ timeout: 60000 });
+			const text = await output.innerText();
+			const message = text.split('\n').find((line) => line.includes('cannot take "555-0199"')) ?? '';
+			checks.ok('stop on error: the editor shows the message once, with n8n\'s own "[item 4]"', /^"Mobile Phone" \(mobile_phone\) cannot take "555-0199": .* \[item 4\]$/.test(message) && (message.match(/item 4/gi) ?? []).length === 1, message);
+			checks.ok('stop on error: the description says nothing was written', /0 of 5 items were written to Kizen before it/.test(text), text.slice(0, 600));
+		});
+
+		await this.step('mapper-follows-the-operation', async () => {
+			await page.goto(`${this.url}/workflow/${COPIES.switch}`);
+			await page.locator('[data-test-id="canvas-node"][data-node-name="Kizen"]').dblclick();
+			await ndv.waitFor();
+			// As a user who has run the sheet's nodes: n8n 2.8's editor computes what the mapper depends
+			// on from all the node's parameters, and cannot while Lookup Value ({{ $json.Email }}) has no
+			// input to read (README, Known limits).
+			await ndv.getByRole('button', { name: 'Execute previous nodes' }).click();
+			await ndv.getByTestId('ndv-input-panel').getByText(/5 items/).first().waitFor({ timeout: 60000 });
+			this.currentObject = 'client_client';
+			await this.chooseMappingMode(/Map Each Column Manually/);
+			const required = async () => {
+				const answer = await this.lastMapperAnswer;
+				return answer.data.fields.filter((f) => f.required).map((f) => f.id);
+			};
+			this.lastMapperAnswer = this.waitForResults('resource-mapper-fields', (body) => body.includes('"operation":"create"'));
+			await this.chooseOperation('Create');
+			checks.equal('mapper: switching to Create reloads the fields; Create requires the email', await required(), ['email']);
+			await ndv.getByTestId('mapping-fields-container').getByText('Email (email)', { exact: true }).waitFor();
+			checks.ok('mapper (Create): the email shows without adding it, no longer labelled as a rename', (await this.shownMapperFields()).includes('Email (email)'));
+			this.lastMapperAnswer = this.waitForResults('resource-mapper-fields', (body) => body.includes('"operation":"update"'));
+			await this.chooseOperation('Update');
+			checks.equal('mapper: switching to Update reloads the fields; Update requires none', await required(), []);
+			await this.shot('mapper-update');
+		});
+
+		await this.step('record-locator-modes', async () => {
+			const locator = ndv.getByTestId('resource-locator-recordId');
+			await locator.waitFor();
+			await locator.getByTestId('rlc-mode-selector').click();
+			const modes = page.locator('.el-select-dropdown__item:visible');
+			await modes.first().waitFor();
+			checks.equal('Record locator: its modes', (await modes.allInnerTexts()).map((t) => t.trim()), ['From list', 'By ID', 'By URL']);
+			await modes.filter({ hasText: 'From list' }).click();
+			const listed = this.waitForResults('resource-locator-results', (body) => body.includes('searchRecords'));
+			await locator.getByTestId('rlc-input').click();
+			const answer = await listed;
+			await page.getByTestId('rlc-item').first().waitFor();
+			checks.equal('Record locator, From List: the object\'s records by name and email', (await this.rlcItems()).sort(), answer.data.results.map((r) => r.name).sort());
+			// (The spreadsheet example wrote Ada's email as its sheet has it, ADA@example.com.)
+			checks.ok('Record locator, From List: a contact shows as "Ada Lovelace (ada@example.com)"', (await this.rlcItems()).some((name) => name.toLowerCase() === 'ada lovelace (ada@example.com)'), JSON.stringify(await this.rlcItems()));
+			await this.shot('record-locator-list');
+			await page.getByTestId('rlc-item').filter({ hasText: 'Ada Lovelace' }).click();
+			await locator.getByTestId('rlc-mode-selector').click();
+			await page.locator('.el-select-dropdown__item:visible').filter({ hasText: 'By URL' }).click();
+			const input = locator.getByTestId('rlc-input');
+			const ada = findRecord(sim, 'client_client', 'ada@example.com').id;
+			// The editor flags a value its regex refuses with an issue icon; its tooltip says why.
+			const flagged = async () => (await locator.getByTestId('parameter-issues').count()) > 0;
+			await input.fill('https://go.kizen.com/dashboard');
+			await this.clickOutside();
+			await waitUntil(flagged);
+			await locator.getByTestId('parameter-issues').hover();
+			const why = page.getByText(/A Kizen record URL, as the address bar shows it/);
+			await why.first().waitFor();
+			checks.ok('Record locator, By URL: a URL that is not a record\'s is flagged, saying what a record URL looks like', await why.first().isVisible());
+			await input.fill(`https://go.kizen.com/client/${ada}/details`);
+			await this.clickOutside();
+			await waitUntil(async () => !(await flagged()));
+			checks.ok('Record locator, By URL: a Kizen record URL is accepted', !(await flagged()));
+			await this.shot('record-locator-url');
+		});
+
+		await this.step('custom-api-call', async () => {
+			await ndv.getByTestId('parameter-input-operation').click();
+			const operations = page.locator('.el-select-dropdown__item:visible');
+			await operations.first().waitFor();
+			const names = (await operations.allInnerTexts()).map((t) => t.split('\n')[0].trim());
+			checks.equal('Custom API Call: n8n offers it last in the operation list', names.at(-1), 'Custom API Call');
+			await this.clickOutside();
+			await waitUntil(async () => (await operations.count()) === 0);
+			await this.chooseOperation('Custom API Call');
+			// n8n's own notice points to the HTTP Request node.
+			await ndv.getByText(/to make a custom API call/).first().waitFor();
+			await ndv.getByTestId('node-execute-button').click();
+			const message = ndv.getByText('Custom API Call is not an operation of the Kizen node: use an HTTP Request node');
+			await message.first().waitFor({ timeout: 60000 });
+			checks.ok('Custom API Call: running it says to use an HTTP Request node with the Kizen credential, not a TypeError', await message.first().isVisible());
+			const text = await ndv.getByTestId('output-panel').innerText();
+			checks.ok('Custom API Call: no TypeError', !/TypeError|Cannot read properties/.test(text), text.slice(0, 300));
 		});
 
 		// Kizen Trigger: its panel, and Fetch Test Event (the poll in manual mode) shows the newest change.
@@ -341,8 +506,10 @@ class EditorSteps {
 			sim.updateRecord('client_client', grace.id, { first_name: 'Grace' });
 			await ndv.getByTestId('node-execute-button').click();
 			const table = await this.outputTable();
-			checks.equal('trigger: Fetch Test Event shows one item with id, event, object, fields', [table.headers, table.rows.length], [['id', 'event', 'object', 'fields'], 1]);
-			checks.ok('trigger: it is the newest change, Grace, updated', table.rows[0]?.[0] === grace.id && table.rows[0]?.[1] === 'updated' && table.rows[0]?.[3]?.includes('grace@example.com'), JSON.stringify(table.rows[0]));
+			// Flat, as the Kizen node's Simplified output: id, event, then a column per field.
+			checks.equal('trigger: Fetch Test Event shows one item: id, event, then a column per field', [table.headers.slice(0, 2), ['email', 'first_name', 'last_name'].every((c) => table.headers.includes(c)), table.rows.length], [['id', 'event'], true, 1]);
+			const cell = (column) => table.rows[0]?.[table.headers.indexOf(column)];
+			checks.ok('trigger: it is the newest change, Grace, updated', cell('id') === grace.id && cell('event') === 'updated' && cell('email') === 'grace@example.com' && cell('first_name') === 'Grace', JSON.stringify(table.rows[0]));
 		});
 	}
 
@@ -389,6 +556,24 @@ class EditorSteps {
 		}));
 	}
 
+	async chooseOperation(label) {
+		await this.ndv.getByTestId('parameter-input-operation').click();
+		const items = this.page.locator('.el-select-dropdown__item:visible');
+		await items.first().waitFor();
+		// An option shows its name over its description: pick the one whose name is exactly `label`.
+		await items.filter({ has: this.page.getByText(label, { exact: true }) }).first().click();
+		await waitUntil(async () => (await this.shownValue(this.ndv.getByTestId('parameter-input-operation'))) === label);
+	}
+
+	/** Adds a field to the mapper by its label ("Add field to send"). */
+	async addMapperField(label) {
+		await this.ndv.getByText('Add field to send').click();
+		const menu = this.page.locator('[role="menu"][data-state="open"]');
+		await menu.waitFor();
+		await menu.locator('[role="menuitem"]').filter({ hasText: label }).first().click();
+		await this.ndv.getByTestId('mapping-fields-container').getByText(label, { exact: true }).waitFor();
+	}
+
 	async chooseMappingMode(label) {
 		await this.ndv.getByTestId('mapping-mode-select').click();
 		await this.page.locator('.el-select-dropdown__item:visible').filter({ hasText: label }).click();
@@ -402,7 +587,7 @@ class EditorSteps {
 			els.map((e) => /^value\["(.+)"\]-parameter-input-options-container$/.exec(e.getAttribute('data-test-id'))?.[1]).filter(Boolean),
 		);
 		const text = await container.innerText();
-		const byId = new Map(this.sim.fields(this.currentObject).map((f) => [f.name, f.display_name]));
+		const byId = new Map(this.sim.fields(this.currentObject).map((f) => [f.name, `${f.display_name} (${f.name})`]));
 		return ids.map((id) => byId.get(id) ?? id).filter((label) => text.includes(label));
 	}
 
@@ -424,17 +609,19 @@ class EditorSteps {
 	}
 }
 
-/** Writable fields as the mapper names them: hidden ones (writable too) are marked. */
+/** Writable fields as the mapper names them, "Display Name (api_name)": hidden ones (writable too) are marked. */
 function writableDisplayNames(sim, object) {
 	return sim
 		.fields(object)
 		.filter((f) => !f.is_read_only)
-		.map((f) => (f.is_hidden ? `${f.display_name} (hidden in Kizen)` : f.display_name));
+		.map((f) => `${f.display_name} (${f.name})${isListOfIds(f) ? ', comma-separated IDs' : ''}${f.is_hidden ? ' (hidden in Kizen)' : ''}`);
 }
 
-/** "Email (optional)" → "Email" (the identifier field in Create or Update's mapper). */
+const isListOfIds = (f) => f.field_type === 'files' || (f.field_type === 'relationship' && /to_many$/.test(f.relation?.cardinality ?? ''));
+
+/** "Email (email), renames the matched record" → "Email (email)" (the identifier in Create or Update's mapper). */
 function stripHint(label) {
-	return label.replace(/\s*\(optional\)$/, '');
+	return label.replace(/, renames the matched record$/, '');
 }
 
 async function waitUntil(check, timeoutMs = STEP_TIMEOUT_MS) {

@@ -25,7 +25,7 @@ export function executableExamples() {
 }
 
 const actions = (items) => (items ?? []).map((i) => i.action ?? (i.error !== undefined ? 'error' : '?'));
-const errorText = (item) => JSON.stringify(item?.error ?? item ?? null);
+const errorText = (item) => `${item?.message ?? ''} ${item?.error ?? ''}`;
 
 /** What each example does to the seeded simulator, item by item, and what it leaves there. */
 const EXPECTED = {
@@ -33,7 +33,9 @@ const EXPECTED = {
 		object: 'client_client',
 		okActions: ['created', 'updated', 'updated', 'unarchived'],
 		okIdentifiers: ['new.customer@example.com', 'ada@example.com', 'grace@example.com', 'former@example.com'],
-		errors: [{ input: 'wrong.phone@example.com', mentions: /mobile|phone/i }],
+		// The error item carries its input row (the sheet's columns) next to the message.
+		errors: [{ input: 'wrong.phone@example.com', mentions: /mobile|phone/i, row: { Email: 'wrong.phone@example.com', 'First Name': 'Wren', 'Mobile Phone': '555-0199' } }],
+		hint: /^Not written: "Lead Score": no field of Contacts has this name/,
 		records(checks, sim, before) {
 			const nia = findRecord(sim, 'client_client', 'new.customer@example.com');
 			checks.ok('contacts: new.customer@example.com was created live', nia && !nia.archived, JSON.stringify(nia));
@@ -70,7 +72,7 @@ const EXPECTED = {
 		object: 'deals',
 		okActions: ['created', 'updated', 'unarchived'],
 		okIdentifiers: ['Initech Rollout', 'Acme Renewal', 'Lost Deal'],
-		errors: [{ input: 'Globex Expansion', mentions: /stage|Negotiation/i }],
+		errors: [{ input: 'Globex Expansion', mentions: /stage|Negotiation/i, row: { title: 'Globex Expansion', stage: 'Negotiation' } }],
 		records(checks, sim, before) {
 			const initech = findRecord(sim, 'deals', 'Initech Rollout');
 			checks.equal('deals: Initech Rollout created with converted values', initech && {
@@ -110,14 +112,24 @@ function checkUpsertExample(checks, sim, id, expected, run, before) {
 	const kizenOk = outputItems(run, 'Kizen', 0);
 	const kizenErr = outputItems(run, 'Kizen', 1);
 	checks.equal(`${id}: success output actions`, actions(kizenOk), expected.okActions);
-	checks.equal(`${id}: success output records (by identifier)`, (kizenOk ?? []).map((i) => String(i.fields?.[expected.object === 'client_client' ? 'email' : 'name'] ?? '').toLowerCase()), expected.okIdentifiers.map((s) => s.toLowerCase()));
-	checks.ok(`${id}: every success item names its object and has a record id`, (kizenOk ?? []).every((i) => i.object === expected.object && typeof i.id === 'string' && i.id.length > 0), JSON.stringify(kizenOk));
+	checks.equal(`${id}: success output records (by identifier)`, (kizenOk ?? []).map((i) => String(i[expected.object === 'client_client' ? 'email' : 'name'] ?? '').toLowerCase()), expected.okIdentifiers.map((s) => s.toLowerCase()));
+	checks.ok(`${id}: every success item is flat: id and action first, then the fields by API name`, (kizenOk ?? []).every((i) => typeof i.id === 'string' && i.id.length > 0 && Object.keys(i).slice(0, 2).join() === 'id,action' && !('fields' in i)), JSON.stringify(kizenOk));
 	checks.equal(`${id}: "Upserted" received the success items`, actions(outputItems(run, 'Upserted', 0)), expected.okActions);
 	checks.equal(`${id}: error output has ${expected.errors.length} item(s)`, (kizenErr ?? []).length, expected.errors.length);
 	expected.errors.forEach((e, n) => {
 		const item = kizenErr?.[n];
 		checks.ok(`${id}: error item ${n + 1} is ${e.input}, with a message about it`, item && JSON.stringify(item).includes(e.input) && e.mentions.test(errorText(item)), JSON.stringify(item));
+		// n8n 2.8.4 routes {message, error} to the error output and merges the failed input row in.
+		const row = Object.fromEntries(Object.keys(e.row).map((key) => [key, item?.[key]]));
+		checks.equal(`${id}: error item ${n + 1} carries its input row next to message and error`, { row, message: typeof item?.message, error: typeof item?.error }, { row: e.row, message: 'string', error: 'string' });
+		const raw = run.data.resultData.runData.Kizen[0].data.main[1][n];
+		checks.ok(`${id}: error item ${n + 1} is paired with its input and has no item-level error`, raw.error === undefined && raw.pairedItem !== undefined, JSON.stringify({ error: raw.error, pairedItem: raw.pairedItem }));
+		checks.ok(`${id}: error item ${n + 1}'s message does not repeat the item number`, !/^Item \d/.test(String(item?.message)), String(item?.message));
 	});
+	if (expected.hint) {
+		const hints = (run.data.resultData.runData.Kizen[0].hints ?? []).map((h) => h.message);
+		checks.ok(`${id}: one notice names the unmatched column`, hints.length === 1 && expected.hint.test(hints[0]), JSON.stringify(hints));
+	}
 	checks.equal(`${id}: "Failed items" received the error items`, (outputItems(run, 'Failed items', 0) ?? []).length, expected.errors.length);
 	expected.records(checks, sim, before);
 }
@@ -127,23 +139,23 @@ const CHECKS = {
 	'kizen-example-lifecycle'(checks, sim, run) {
 		const id = 'kizen-example-lifecycle';
 		const created = outputItems(run, 'Create company')?.[0];
-		checks.ok(`${id}: Create made a company with the mapped values`, created?.object === 'companies' && /^Lifecycle Demo \d+$/.test(created?.fields?.name) && created?.fields?.industry === 'Software' && created?.fields?.employee_count === 12, JSON.stringify(created));
+		checks.ok(`${id}: Create made a company with the mapped values`, created?.action === 'created' && /^Lifecycle Demo \d+$/.test(created?.name) && created?.industry === 'Software' && created?.employee_count === 12, JSON.stringify(created));
 		const ids = ['Create company', 'Get it back', 'Update employee count', 'Archive', 'Unarchive'].map((n) => outputItems(run, n)?.[0]?.id);
 		checks.ok(`${id}: Get, Update, Archive and Unarchive all acted on the created record`, ids.every((x) => x && x === created?.id), JSON.stringify(ids));
 		checks.equal(`${id}: Get returned it; Update raised employee_count to 13; Archive said archived`, [
-			outputItems(run, 'Get it back')?.[0]?.fields?.employee_count,
-			outputItems(run, 'Update employee count')?.[0]?.fields?.employee_count,
+			outputItems(run, 'Get it back')?.[0]?.employee_count,
+			outputItems(run, 'Update employee count')?.[0]?.employee_count,
 			outputItems(run, 'Archive')?.[0]?.archived,
 		], [12, 13, true]);
-		const rec = created && findRecord(sim, 'companies', created.fields.name);
+		const rec = created && findRecord(sim, 'companies', created.name);
 		checks.equal(`${id}: the simulator holds the company live again, with 13 employees`, rec && { archived: rec.archived, employee_count: rec.values.employee_count }, { archived: false, employee_count: 13 });
 	},
 	'kizen-example-search'(checks, sim, run) {
 		const id = 'kizen-example-search';
-		const found = outputItems(run, 'Search opted-in VIPs') ?? [];
-		checks.equal(`${id}: Search finds the seeded contact(s) matching the filters`, found.map((i) => i.fields?.email), ['ada@example.com']);
+		const found = outputItems(run, 'Search opted-in contacts') ?? [];
+		checks.equal(`${id}: Search finds the seeded contact(s) matching the filters`, found.map((i) => i.email), ['ada@example.com']);
 		const looked = outputItems(run, 'Look up by email') ?? [];
-		checks.equal(`${id}: Lookup by email returns the same record with the chosen fields`, looked.map((i) => [i.id, i.fields?.email, i.fields?.tags]), found.map((i) => [i.id, 'ada@example.com', ['VIP']]));
+		checks.equal(`${id}: Lookup by email returns the same record with the chosen fields`, looked.map((i) => [i.id, i.email, i.tags]), found.map((i) => [i.id, 'ada@example.com', ['VIP']]));
 	},
 };
 

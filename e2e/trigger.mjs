@@ -73,7 +73,7 @@ async function executions(rest, workflowId) {
 
 const itemsOf = (execution, node) =>
 	(execution.data.resultData.runData[node]?.[0]?.data?.main?.[0] ?? []).map((item) => item.json);
-const changes = (execution) => itemsOf(execution, 'Kizen Trigger').map((i) => [i.fields?.email, i.event]);
+const changes = (execution) => itemsOf(execution, 'Kizen Trigger').map((i) => [i.email, i.event]);
 
 /** Searches the trigger sent since `from` (its polls: one search each while nothing is pending). */
 const pollsSince = (sim, from) =>
@@ -128,7 +128,7 @@ export async function runTriggerPart({ install, sim, checks, logDir }) {
 			['ada@example.com', 'updated'],
 		]);
 		const eveItem = itemsOf(one, 'Kizen Trigger')[0];
-		checks.ok('trigger: items carry id, event, object and the chosen fields', eveItem?.id === eve.id && eveItem.object === 'client_client' && eveItem.fields?.first_name === 'Eve' && typeof eveItem.fields?.updated === 'string', JSON.stringify(eveItem));
+		checks.ok('trigger: items carry id, event and the chosen fields, flat', eveItem?.id === eve.id && Object.keys(eveItem).slice(0, 2).join() === 'id,event' && eveItem.first_name === 'Eve' && typeof eveItem.updated === 'string', JSON.stringify(eveItem));
 		checks.equal('trigger: the next node received both items', itemsOf(one, 'New or changed contact').map((i) => i.id), [eve.id, ada.id]);
 
 		t = Date.now();
@@ -159,7 +159,7 @@ export async function runTriggerPart({ install, sim, checks, logDir }) {
 			return found.length ? found : null;
 		}, { timeoutMs: 30000, intervalMs: 500 });
 		const record = itemsOf(pushed, 'Get the record')[0];
-		checks.ok('push: "Get the record" read the record the automation named, as it is now', pushed.status === 'success' && record?.id === ada.id && record?.fields?.email === 'ada@example.com' && record?.fields?.last_name === 'Byron', JSON.stringify(record));
+		checks.ok('push: "Get the record" read the record the automation named, as it is now', pushed.status === 'success' && record?.id === ada.id && record?.email === 'ada@example.com' && record?.last_name === 'Byron', JSON.stringify(record));
 		timings['push: webhook call → execution'] = Date.now() - t;
 	} finally {
 		await server?.stop();

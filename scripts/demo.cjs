@@ -48,6 +48,8 @@ async function runKizenNode(example, credentials, objectOverride) {
 	for (const [output, items] of result.nodeOutput('Kizen').entries()) {
 		for (const item of items) rows[item.pairedItem.item] = { output, json: item.json };
 	}
+	// The notices n8n shows above the output (e.g. input columns no Kizen field has).
+	rows.hints = (result.runData.Kizen?.[0]?.hints ?? []).map((hint) => hint.message);
 	return rows;
 }
 
@@ -58,13 +60,14 @@ function printTable(title, example, rows, lookupOf) {
 		const outcome = !row
 			? 'NO OUTPUT (lost!)'
 			: row.output === 1
-				? `error: ${row.json.error}`
+				? `error: ${row.json.message}`
 				: `${row.json.action.padEnd(10)} ${row.json.id}`;
 		return [String(index), lookupOf(input), outcome];
 	});
 	const width = Math.max(12, ...lines.map((line) => line[1].length));
 	console.log(`  #  ${'lookup value'.padEnd(width)}  result`);
 	for (const [index, lookup, outcome] of lines) console.log(`  ${index}  ${lookup.padEnd(width)}  ${outcome}`);
+	for (const hint of rows.hints) console.log(`  notice: ${hint}`);
 }
 
 async function main() {
@@ -87,7 +90,7 @@ async function main() {
 	}
 
 	const jobs = [
-		{ file: 'upsert-contacts.json', object: 'client_client', lookup: (item) => item.email },
+		{ file: 'upsert-contacts.json', object: 'client_client', lookup: (item) => item.Email },
 		{ file: 'upsert-deals.json', object: 'deals', lookup: (item) => item.title },
 	].filter((job) => !real || job.object === 'client_client' || process.env.KIZEN_DEMO_OBJECT);
 

@@ -8,7 +8,7 @@
  */
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-const { autoMap, runKizen, useSimulator }: typeof import('./helpers/kizen.cjs') =
+const { autoMap, isErrorItem, runKizen, useSimulator }: typeof import('./helpers/kizen.cjs') =
 	require('./helpers/kizen.cts');
 
 const sim = useSimulator();
@@ -61,7 +61,7 @@ const BAD: BadInput[] = [
 	{ label: 'ISO year beyond 9999', item: company('iso 10000', { founded: '+010000-01-01' }), message: /expected a date in the years 0001 to 9999/ },
 	{ label: 'Invalid Date', item: company('invalid date', { founded: new Date('not a date') }), message: new RegExp(`${field('Founded', 'founded')} Invalid Date: expected a date`) },
 	{ label: 'February 30', item: company('feb 30', { founded: '2026-02-30' }), message: /cannot take "2026-02-30": expected a date: YYYY-MM-DD/ },
-	{ label: 'US date without a format', item: company('us date', { founded: '03/01/2026' }), message: /cannot take "03\/01\/2026": expected a date/ },
+	{ label: 'US date without a format', item: company('us date', { founded: '03/01/2026' }), message: /cannot take "03\/01\/2026": expected a date: YYYY-MM-DD.*For dates written otherwise, such as 03\/01\/2026, set Options → Date Format/ },
 	{ label: 'year 0', item: company('year 0', { founded: '0000-01-01' }), message: /cannot take "0000-01-01": expected a date/ },
 	// Text, email, choices, references.
 	{ label: 'not an email', item: company('email', { support_email: 'not-an-email' }), message: new RegExp(`${field('Support Email', 'support_email')} "not-an-email": expected an email address`) },
@@ -79,7 +79,7 @@ const BAD: BadInput[] = [
 	{ label: 'lookup value over 255 characters', item: { object: COMPANY, lookup: 'x'.repeat(300) }, message: /"Lookup Value" cannot take "x{70,}\.\.\.: expected at most 255 characters, got 300/ },
 	{ label: 'lookup value of 256 emoji (code points, not UTF-16)', item: { object: COMPANY, lookup: emoji(256) }, message: /expected at most 255 characters, got 256\./ },
 	{ label: 'a Contacts lookup that is not an email', item: { object: CONTACTS, lookup: 'Ada Lovelace' }, message: /"Lookup Value" cannot take "Ada Lovelace": expected an email address/ },
-	{ label: 'a lookup expression that fails for this item', item: { object: COMPANY, unnamed: true }, message: /^Item \d+: Referenced node doesn't exist/ },
+	{ label: 'a lookup expression that fails for this item', item: { object: COMPANY, unnamed: true }, message: /^Referenced node doesn't exist/ },
 	// The Object: nothing but an API name or a UUID reaches a URL.
 	{ label: 'Object "."', item: { object: '.', lookup: 'dot' }, message: /Object "\." is not an object's API name/, refusedObject: true },
 	{ label: 'Object ".."', item: { object: '..', lookup: 'dotdot' }, message: /Object "\.\." is not an object's API name/, refusedObject: true },
@@ -92,7 +92,7 @@ const BAD: BadInput[] = [
 	{ label: 'empty-values mode unknown', item: company('empty', { empty: 'nothing' }), message: /Options → Empty Values is "nothing", which is not one of its choices/ },
 	// Contacts fields.
 	{ label: 'text over 255 characters in emoji', item: contact(1, { first_name: emoji(256) }), message: /"First Name" \(first_name\) cannot take "(😀){70,}\.\.\.: expected at most 255 characters, got 256/u },
-	{ label: 'phone without country code', item: contact(2, { mobile_phone: '555-0199' }), message: /"Mobile Phone" \(mobile_phone\) cannot take "555-0199": expected a phone number in E\.164 form/ },
+	{ label: 'phone without country code', item: contact(2, { mobile_phone: '555-0199' }), message: /"Mobile Phone" \(mobile_phone\) cannot take "555-0199": expected a phone number in E\.164 form.*set Options → Default Country Code/ },
 	{ label: 'phone as a number', item: contact(3, { mobile_phone: 3125550100 }), message: /cannot take 3125550100: expected a phone number in E\.164 form as text/ },
 	{ label: '[true] for a checkbox', item: company('checkbox list', { is_partner: [true] }), message: new RegExp(`${field('Partner?', 'is_partner')} \\[true\\]: expected true or false`) },
 	{ label: '"yes" for a checkbox', item: company('checkbox yes', { is_partner: 'yes' }), message: /cannot take "yes": expected true or false/ },
@@ -151,10 +151,13 @@ describe('bad input is refused before sending, item by item', () => {
 		(_label, bad, n) => {
 			const itemIndex = 2 * n;
 			const item = out[itemIndex];
+			// Its own error item, named by its pairing with the input (n8n's link; the editor's
+			// "[item N]" comes from the error's itemIndex), with the fix next to the message.
 			expect(item.pairedItem).toEqual({ item: itemIndex });
-			expect(item.error).toBeDefined();
-			expect(item.json.error).toMatch(new RegExp(`^Item ${itemIndex}[ :]`));
-			expect(item.json.error).toMatch(bad.message);
+			expect(isErrorItem(item)).toBe(true);
+			expect(item.json.message).toMatch(bad.message);
+			expect(item.json.message).not.toMatch(/^Item \d/);
+			expect(item.json.error).not.toBe('');
 			// No write for this item: its lookup value never reached Kizen.
 			if (typeof bad.item.lookup === 'string' && bad.item.lookup.trim()) {
 				expect(writes.filter((write) => write.lookup === bad.item.lookup)).toEqual([]);
@@ -168,7 +171,7 @@ describe('bad input is refused before sending, item by item', () => {
 			}
 			const neighbour = out[itemIndex + 1];
 			expect(neighbour.pairedItem).toEqual({ item: itemIndex + 1 });
-			expect(neighbour.json).toMatchObject({ action: 'created', fields: { name: `Good ${n}` } });
+			expect(neighbour.json).toMatchObject({ action: 'created', name: `Good ${n}` });
 		},
 	);
 

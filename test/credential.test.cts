@@ -277,10 +277,19 @@ class EchoNode implements INodeType {
 		for (let i = 0; i < items.length; i++) {
 			try {
 				const path = String(items[i].json.path ?? '/api/custom-objects');
-				const response = await this.helpers.httpRequestWithAuthentication.call(this, 'kizenApi', {
-					url: `${baseUrl}${path}`,
-					json: true,
-				});
+				// `legacy`: n8n's older request helper, which the HTTP Request node uses for a
+				// "Predefined Credential Type" (the Kizen API credential picked there).
+				const response = items[i].json.legacy
+					? await this.helpers.requestWithAuthentication.call(this, 'kizenApi', {
+							uri: `${baseUrl}${path}`,
+							json: true,
+							headers: { Accept: 'application/json' },
+						})
+					: await this.helpers.httpRequestWithAuthentication.call(this, 'kizenApi', {
+							url: `${baseUrl}${path}`,
+							json: true,
+							headers: { Accept: 'application/json' },
+						});
 				out.push({ json: { index: i, count: response.count }, pairedItem: { item: i } });
 			} catch (error) {
 				if (this.continueOnFail()) {
@@ -337,6 +346,25 @@ describe('runWorkflow (the harness runs a real node through WorkflowExecute)', (
 		expect(sim.requests).toHaveLength(3);
 		for (const request of sim.requests) {
 			expect(request.headers).toMatchObject({
+				'x-api-key': sim.credentials.apiKey,
+				'x-user-id': sim.credentials.userId,
+				'x-business-id': sim.credentials.businessId,
+			});
+		}
+	});
+
+	it('the credential’s headers reach Kizen through both of n8n’s request helpers, the request’s own headers kept', async () => {
+		// requestWithAuthentication is what the HTTP Request node calls with the Kizen API
+		// credential as its Predefined Credential Type.
+		const result = await run({}, [{ json: {} }, { json: { legacy: true } }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items('Echo')).toEqual(
+			[0, 1].map((index) => ({ index, count: expect.any(Number) })),
+		);
+		expect(sim.requests.map((r) => r.status)).toEqual([200, 200]);
+		for (const request of sim.requests) {
+			expect(request.headers).toMatchObject({
+				accept: 'application/json',
 				'x-api-key': sim.credentials.apiKey,
 				'x-user-id': sim.credentials.userId,
 				'x-business-id': sim.credentials.businessId,

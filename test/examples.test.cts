@@ -64,7 +64,7 @@ const sampleItems = (file: string) => {
 	return items.map((json: object) => ({ json }));
 };
 
-it('upsert-contacts: new, existing, archived and invalid contacts', async () => {
+it('upsert-contacts: spreadsheet columns into Contacts: new, existing, archived and invalid rows', async () => {
 	const { result } = await runKizenPart(
 		'upsert-contacts.json',
 		sampleItems('upsert-contacts.json'),
@@ -75,7 +75,28 @@ it('upsert-contacts: new, existing, archived and invalid contacts', async () => 
 		'updated',
 		'unarchived',
 	]);
+	// Every column that names a Contacts field was written, converted (Date Format, country code).
+	expect(result.items('Kizen', 0)[0]).toMatchObject({
+		email: 'new.customer@example.com',
+		first_name: 'Nia',
+		last_name: 'Newton',
+		mobile_phone: '+13125550142',
+		email_status: 'Opted In',
+		timezone: 'America/Chicago',
+		birthday: '1990-04-12',
+	});
+	expect(result.items('Kizen', 0)[2]).toMatchObject({
+		titles: ['CTO', 'Founder'],
+		birthday: '1906-12-09',
+	});
 	expect(result.pairedItems('Kizen', 1)).toEqual([{ item: 4 }]);
+	expect(result.items('Kizen', 1)[0].message).toMatch(
+		/"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/,
+	);
+	// The column no field has is named once, in a notice.
+	expect(result.runData.Kizen[0].hints?.map((hint) => hint.message)).toEqual([
+		expect.stringMatching(/^Not written: "Lead Score": no field of Contacts has this name/),
+	]);
 });
 
 it('upsert-deals: define-below fields from expressions', async () => {
@@ -85,7 +106,7 @@ it('upsert-deals: define-below fields from expressions', async () => {
 		'updated',
 		'unarchived',
 	]);
-	expect(result.items('Kizen', 1).map((item) => item.error)).toEqual([
+	expect(result.items('Kizen', 1).map((item) => item.message)).toEqual([
 		expect.stringMatching(/"Stage" \(stage\) cannot take "Negotiation"/),
 	]);
 });
@@ -96,18 +117,25 @@ it('record-lifecycle: create → get → update → archive → unarchive', asyn
 	const created = result.items('Create company')[0];
 	expect(result.items('Update employee count')[0]).toMatchObject({
 		id: created.id,
-		fields: { employee_count: 13 },
+		action: 'updated',
+		employee_count: 13,
 	});
 	expect(result.items('Archive')[0]).toEqual({ archived: true, id: created.id });
 	expect(result.items('Unarchive')[0]).toMatchObject({ id: created.id });
 	expect(sim.records('companies').live.map((record) => record.id)).toContain(created.id);
 });
 
-it('search-and-lookup: opted-in contacts with a VIP or Partner tag, each looked up by email', async () => {
+it('search-and-lookup: opted-in contacts created since 2020, each looked up by email', async () => {
 	const { result } = await runKizenPart('search-and-lookup.json', [{ json: {} }]);
 	expect(result.error).toBeUndefined();
-	expect(result.items('Look up by email').map((item) => item.fields)).toEqual([
-		{ email: 'ada@example.com', first_name: 'Ada', last_name: 'Lovelace', tags: ['VIP'] },
+	expect(result.items('Look up by email')).toEqual([
+		{
+			id: sim.records('client_client').live.find((r) => r.identifier === 'ada@example.com')!.id,
+			email: 'ada@example.com',
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			tags: ['VIP'],
+		},
 	]);
 });
 
@@ -124,19 +152,17 @@ it('trigger-contacts: the Kizen Trigger emits a new contact and a changed one, w
 	});
 	sim.updateRecord('client_client', ada.id, { last_name: 'King' });
 	const { items } = await poller.poll();
-	expect(items!.map((item) => [item.json.event, item.json.fields])).toEqual([
-		[
-			'created',
-			expect.objectContaining({
-				email: 'trigger.example@example.com',
-				first_name: 'Tia',
-				email_status: 'Opted In',
-			}),
-		],
-		['updated', expect.objectContaining({ email: 'ada@example.com', last_name: 'King' })],
+	expect(items!.map((item) => item.json)).toEqual([
+		expect.objectContaining({
+			event: 'created',
+			email: 'trigger.example@example.com',
+			first_name: 'Tia',
+			email_status: 'Opted In',
+		}),
+		expect.objectContaining({ event: 'updated', email: 'ada@example.com', last_name: 'King' }),
 	]);
-	expect(Object.keys(items![0].json.fields as object).sort()).toEqual(
-		['created', 'email', 'email_status', 'first_name', 'updated'].sort(),
+	expect(Object.keys(items![0].json).sort()).toEqual(
+		['id', 'event', 'created', 'email', 'email_status', 'first_name', 'updated'].sort(),
 	);
 });
 
@@ -147,10 +173,6 @@ it('automation-webhook: what a Kizen automation posts reads the record it names'
 	]);
 	expect(result.error).toBeUndefined();
 	expect(result.items('Get the record')).toEqual([
-		expect.objectContaining({
-			id: ada.id,
-			object: 'client_client',
-			fields: expect.objectContaining({ email: 'ada@example.com' }),
-		}),
+		expect.objectContaining({ id: ada.id, email: 'ada@example.com' }),
 	]);
 });

@@ -25,6 +25,7 @@ import type {
 import { KizenApi } from '../credentials/KizenApi.credentials';
 import type { KizenRequest } from '../nodes/Kizen/transport';
 import {
+	DEFAULT_REQUEST_SETTINGS,
 	KizenClient,
 	networkCode,
 	requestSettingsFrom,
@@ -37,7 +38,10 @@ const {
 	byName,
 	credentialsFor,
 	engine,
+	isErrorItem,
+	itemOf: itemNamedBy,
 	runKizen,
+	runKizenWith,
 	startSimulator,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
@@ -129,6 +133,17 @@ interface Expectation {
 }
 
 /**
+ * Whether output item `item` is input i's own error item: n8n's error-item shape (json
+ * `{message, error}`, no item-level `error`), paired with input i (n8n's link from output to input,
+ * which names the item; the message does not repeat its number), with a message and what to do.
+ */
+const isOwnErrorItem = (item: INodeExecutionData | undefined, i: number) =>
+	item !== undefined &&
+	isErrorItem(item) &&
+	(item.pairedItem as { item: number }).item === i &&
+	!/^Item \d/.test(String(item.json.message));
+
+/**
  * The proof, from the simulator: output i is item i (pairedItem), succeeded items exist exactly
  * once among live records with the id the node output, failed items carry their own error, no
  * identifier is held by two live records, and the record count adds up.
@@ -154,8 +169,8 @@ function expectEveryItemAccountedFor(
 	for (let i = 0; i < n; i++) {
 		const item = outputFor.get(i);
 		const ids = byIdentifier.get(emailOf(i)) ?? [];
-		if (item?.error && String(item.json.error).startsWith(`Item ${i} `)) ownError++;
-		else if (item && !item.error && ids.length === 1 && ids[0] === item.json.id) writtenOnce++;
+		if (isOwnErrorItem(item, i)) ownError++;
+		else if (item && !isErrorItem(item) && ids.length === 1 && ids[0] === item.json.id) writtenOnce++;
 	}
 	const duplicated = [...byIdentifier.values()].filter((ids) => ids.length > 1).length;
 	const keyLeaks = other.requests.length;
@@ -178,19 +193,17 @@ function expectEveryItemAccountedFor(
 		expect(sent.length).toBeGreaterThanOrEqual(1);
 		expect(sent.length).toBeLessThanOrEqual(maxAttempts);
 		if (failed.includes(i)) {
-			expect(item.json.error).toEqual(
-				expect.stringMatching(new RegExp(`^Item ${i} \\("${emailOf(i)}"\\): `)),
-			);
-			if (message) expect(item.json.error).toMatch(message);
-			expect(item.error).toBeDefined();
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			if (message) expect(item.json.message).toMatch(message);
 			expect(ids).toHaveLength(failedWritten ? 1 : 0);
 		} else {
+			expect(isErrorItem(item)).toBe(false);
 			expect(item.json.error).toBeUndefined();
 			// 'updated' when an attempt whose answer was lost had already created the record.
 			expect(item.json).toMatchObject({
 				action: expect.stringMatching(/^(created|updated)$/),
-				object: CONTACTS,
-				fields: { first_name: `F${i}` },
+				email: emailOf(i),
+				first_name: `F${i}`,
 			});
 			expect(ids).toEqual([item.json.id]);
 		}
@@ -232,7 +245,7 @@ function expectPoolPaused(pauseMs: number, slackMs = 100) {
 // ---------------------------------------------------------------------------------------------
 
 describe('429 Too Many Requests', () => {
-	it('Retry-After in seconds: the whole pool pauses, items retry, and an item that stays rate-limited fails alone', async () => {
+	it('Retry-After in seconds: the whole pool pauses, items retry, and an item still refused after its Rate Limit Wait fails alone', async () => {
 		sim.addFault({
 			kind: 'status',
 			status: 429,
@@ -245,18 +258,35 @@ describe('429 Too Many Requests', () => {
 			retryAfter: '1',
 			match: { path: '/upsert', predicate: everyAttemptOf([120]) },
 		});
-		const result = await runBatch({ maxAttempts: 2 });
+		const result = await runBatch({ maxAttempts: 2, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
 			row: '429 with Retry-After in seconds (one item refused on every attempt)',
 			failed: [120],
 			message:
-				/Kizen rate-limited this request and it still failed after 2 attempts \(last Retry-After: 1\)$/,
-			maxAttempts: 2,
+				/Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, [23] attempts \(last Retry-After: 1\)$/,
+			maxAttempts: 3,
 		});
 		expect(requestsFor(5).map((r) => r.status)).toEqual([429, 201]);
-		expect(requestsFor(120).map((r) => r.status)).toEqual([429, 429]);
-		expect(result.rawItems('Kizen')[120].error?.description).toMatch(/Max Concurrent Requests/);
+		expect(requestsFor(120).every((r) => r.status === 429)).toBe(true);
+		expect(result.rawItems('Kizen')[120].json.error).toMatch(/Rate Limit Wait/);
 		expectPoolPaused(1000);
+	});
+
+	it('429s do not use up Max Attempts: an item refused again and again still goes through while Kizen accepts others', async () => {
+		sim.addFault({
+			kind: 'status',
+			status: 429,
+			retryAfter: '0',
+			times: 4,
+			match: { path: '/upsert', predicate: everyAttemptOf([7]) },
+		});
+		const result = await runBatch({ maxAttempts: 1 }, 40);
+		expectEveryItemAccountedFor(result, {
+			row: '429 four times on one item, Max Attempts 1',
+			maxAttempts: 5,
+			n: 40,
+		});
+		expect(requestsFor(7).map((r) => r.status)).toEqual([429, 429, 429, 429, 201]);
 	});
 
 	it('Retry-After as an HTTP date: nothing is sent before that date', async () => {
@@ -288,12 +318,12 @@ describe('429 Too Many Requests', () => {
 			status: 429,
 			match: { path: '/upsert', predicate: everyAttemptOf([190]) },
 		});
-		const result = await runBatch({ maxAttempts: 3 });
+		const result = await runBatch({ maxAttempts: 3, rateLimitWaitSeconds: 2 });
 		expectEveryItemAccountedFor(result, {
 			row: '429 without Retry-After',
 			failed: [190],
-			message: /Kizen rate-limited this request and it still failed after 3 attempts$/,
-			maxAttempts: 3,
+			message: /Kizen kept rate-limiting this request \(HTTP 429\) for [\d.]+ s, \d attempts$/,
+			maxAttempts: 5,
 		});
 		// The first backoff is 250–500 ms (half to all of 500 ms): nobody starts in its first 250 ms.
 		expectPoolPaused(250);
@@ -304,11 +334,36 @@ describe('429 Too Many Requests', () => {
 	it('a token-bucket rate limit below the request rate: every item upserted, none failed', async () => {
 		sim.setRateLimit({ perSecond: 100, burst: 40, retryAfterSeconds: 1 });
 		const result = await runBatch();
-		expectEveryItemAccountedFor(result, { row: 'token-bucket rate limit (100/s, burst 40)', maxAttempts: 5 });
+		expectEveryItemAccountedFor(result, {
+			row: 'token-bucket rate limit (100/s, burst 40)',
+			maxAttempts: 50,
+		});
 		const throttled = sim.requests.filter((r) => r.fault === 'rate_limit');
 		expect(throttled.length).toBeGreaterThan(0);
 		expectPoolPaused(1000);
 	});
+
+	it.each([
+		['the adaptive default', {}, 32],
+		['Fixed 8', { concurrencyMode: 'fixed', maxConcurrency: 8 }, 8],
+	])(
+		'a 429 storm (a token bucket far below what the pool sends) with %s: 0 failed items, nothing duplicated',
+		async (label, options, ceiling) => {
+			sim.setLatency(10);
+			sim.setRateLimit({ perSecond: 40, burst: 5, retryAfterSeconds: 1 });
+			const result = await runBatch(options, 120);
+			// Default Max Attempts (5) and Rate Limit Wait: however often an item is refused, it
+			// goes through once Kizen accepts it.
+			expectEveryItemAccountedFor(result, {
+				row: `429 storm: token bucket 40/s, burst 5 (${label})`,
+				maxAttempts: 50,
+				n: 120,
+			});
+			expect(sim.requests.filter((r) => r.fault === 'rate_limit').length).toBeGreaterThan(0);
+			expect(sim.maxInFlight).toBeLessThanOrEqual(ceiling);
+			expectPoolPaused(1000);
+		},
+	);
 });
 
 describe('5xx', () => {
@@ -326,7 +381,7 @@ describe('5xx', () => {
 			message: /Kizen failed with an internal error \(HTTP 500: A server error occurred\.\)$/,
 			maxAttempts: 1,
 		});
-		const description = result.rawItems('Kizen')[42].error?.description;
+		const description = result.rawItems('Kizen')[42].json.error;
 		expect(description).toMatch(/Kizen request ID: req-\d+/);
 		// Kizen answers 500 to values it cannot store: a repeat is not promised to work.
 		expect(description).not.toMatch(/safe/);
@@ -446,7 +501,7 @@ describe('an HTML body', () => {
 			maxAttempts: 3,
 		});
 		expect(requestsFor(99).map((r) => r.fault)).toEqual(['html', null]);
-		expect(result.rawItems('Kizen')[7].error?.description).toMatch(/Base URL/);
+		expect(result.rawItems('Kizen')[7].json.error).toMatch(/Base URL/);
 	});
 });
 
@@ -505,7 +560,7 @@ describe('a redirect', () => {
 				),
 				maxAttempts: 1,
 			});
-			expect(result.rawItems('Kizen')[5].error?.description).toMatch(/Correct the Base URL/);
+			expect(result.rawItems('Kizen')[5].json.error).toMatch(/Correct the Base URL/);
 			expect(other.requests).toEqual([]);
 		},
 	);
@@ -516,8 +571,8 @@ describe('a redirect', () => {
 		const out = result.rawItems('Kizen');
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Reading the object "client_client": Kizen's address answered with a redirect \\(HTTP 301\\)`));
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toMatch(/^Reading the object "client_client": Kizen's address answered with a redirect \(HTTP 301\)/);
 		});
 		expect(upserts()).toEqual([]);
 		expect(other.requests).toEqual([]);
@@ -540,15 +595,16 @@ describe('the object schema read', () => {
 		expect(result.error).toBeUndefined();
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toBe(
-				`Item ${i}: Reading the object "client_client": Kizen was unavailable (HTTP 503) after 2 attempts (last Retry-After: 0)`,
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toBe(
+				'Reading the object "client_client": Kizen was unavailable (HTTP 503) after 2 attempts (last Retry-After: 0)',
 			);
+			expect(item.json.error).toMatch(/Kizen request ID: \S+/);
 		});
 		// Read once per execution (2 attempts), not once per item.
 		expect(sim.requests.filter((r) => r.path.endsWith('/fields'))).toHaveLength(2);
 		expect(upserts()).toEqual([]);
-		ledger.push({ fault: 'schema read: 503 on every attempt', items: N, writtenOnce: 0, ownError: out.filter((item, i) => String(item.json.error).startsWith(`Item ${i}:`)).length, lost: N - out.length, duplicated: 0, keyLeaks: other.requests.length });
+		ledger.push({ fault: 'schema read: 503 on every attempt', items: N, writtenOnce: 0, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: N - out.length, duplicated: 0, keyLeaks: other.requests.length });
 	});
 });
 
@@ -561,28 +617,33 @@ describe('when the node cannot start on the items at all', () => {
 		expect(result.error).toBeUndefined();
 		expect(out).toHaveLength(N);
 		out.forEach((item, i) => {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(item.json.error).toMatch(new RegExp(`^Item ${i}: Kizen credential: .* must not contain a query`));
+			expect(isOwnErrorItem(item, i)).toBe(true);
+			expect(item.json.message).toMatch(/^Kizen credential: .* must not contain a query/);
 		});
 		expect(sim.requests).toEqual([]);
-		ledger.push({ fault: 'credential refused (Base URL with a query)', items: N, writtenOnce: 0, ownError: out.length, lost: N - out.length, duplicated: 0, keyLeaks: 0 });
+		ledger.push({ fault: 'credential refused (Base URL with a query)', items: N, writtenOnce: 0, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: N - out.length, duplicated: 0, keyLeaks: 0 });
 	});
 
-	it('Continue (using error output): every input leaves on the error branch', async () => {
-		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' }, refusedCredential());
+	it('Continue (using error output): every input leaves on the error branch, with its input row', async () => {
+		const result = await runKizenWith(sim, upsertParams(), batch(), {
+			node: { onError: 'continueErrorOutput' },
+			credentials: refusedCredential(),
+			afterInput: true,
+		});
 		const [ok, errors] = result.nodeOutput('Kizen');
 		expect(ok).toEqual([]);
 		expect(errors.map((item) => item.pairedItem)).toEqual(Array.from({ length: N }, (_, i) => ({ item: i })));
+		expect(errors.map((item) => [item.json.email, item.json.first_name])).toEqual(batch().map((row) => [row.email, row.first_name]));
 	});
 
 	it('a Base URL that answers a web page reports the Base URL, not a missing object', async () => {
 		const credentials = { ...credentialsFor(sim), baseUrl: `${sim.url}/app` };
 		const result = await runKizen(sim, upsertParams({ maxAttempts: 2 }), batch(3), { onError: 'continueRegularOutput' }, credentials);
 		const out = result.rawItems('Kizen');
-		expect(out.map((item) => item.json.error)).toEqual(
-			[0, 1, 2].map((i) => `Item ${i}: Reading the object "client_client": Kizen answered with a web page instead of data (HTTP 200, 2 attempts)`),
+		expect(out.map((item, i) => [isOwnErrorItem(item, i), item.json.message])).toEqual(
+			[0, 1, 2].map(() => [true, 'Reading the object "client_client": Kizen answered with a web page instead of data (HTTP 200, 2 attempts)']),
 		);
-		expect(out[2].error?.description).toMatch(/The Base URL probably points at a web page/);
+		expect(out[2].json.error).toMatch(/The Base URL probably points at a web page/);
 	});
 
 	it('Stop (n8n’s default): the run fails, nothing passes through as success', async () => {
@@ -600,7 +661,9 @@ describe('stopping on error (n8n’s default) with requests in flight', () => {
 		(items[150] as Record<string, unknown>).mobile_phone = '555-0199';
 		const result = await runKizen(sim, upsertParams(), items);
 		expect(result.status).toBe('error');
-		expect(result.error?.message).toMatch(/^Item 150 \("f150@faults\.example"\): "Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+		expect(result.error?.message).toMatch(/^"Mobile Phone" \(mobile_phone\) cannot take "555-0199"/);
+		// n8n names the item from the error's itemIndex ("[item 150]" in the editor).
+		expect(itemNamedBy(result.error)).toBe(150);
 		expect(result.error?.description).toMatch(/0 of 200 items were written to Kizen before it/);
 		expect(upserts()).toEqual([]);
 	});
@@ -611,13 +674,18 @@ describe('stopping on error (n8n’s default) with requests in flight', () => {
 	] as const)(
 		'%s: after an API failure no new request starts, those in flight finish, and the error says which items were written',
 		async (_label, operation, again) => {
-			// Items 0–7 start together (8 in flight); every request but item 3's is held 1.5 s.
+			// Items 0–7 start together (Fixed 8 in flight); every request but item 3's is held 1.5 s.
 			sim.addFault({ kind: 'status', status: 400, body: { non_field_errors: ['Refused.'] }, match: { predicate: (info) => itemFrom(info) === 3 } });
 			sim.addFault({ kind: 'slow', delayMs: 1500, match: { predicate: (info) => itemFrom(info) !== 3 && info.method === 'POST' } });
-			const parameters = operation === 'upsert' ? upsertParams() : { object: byName(CONTACTS), fields: autoMap(), operation };
+			const options = { concurrencyMode: 'fixed', maxConcurrency: 8 };
+			const parameters =
+				operation === 'upsert'
+					? upsertParams(options)
+					: { object: byName(CONTACTS), fields: autoMap(), operation, options };
 			const result = await runKizen(sim, parameters, batch());
 			expect(result.status).toBe('error');
-			expect(result.error?.message).toBe(`Item 3 ("f3@faults.example"): Kizen rejected the record: Refused.`);
+			expect(result.error?.message).toBe('Kizen rejected the record: Refused.');
+			expect(itemNamedBy(result.error)).toBe(3);
 			expect(result.error?.description).toMatch(/7 of 200 items were written to Kizen before it \(items 0–2, 4–7\); the others were not sent\./);
 			expect(result.error?.description).toMatch(again);
 			const posts = sim.requests.filter((r) => r.method === 'POST');
@@ -644,18 +712,18 @@ describe('Create (not idempotent) after a doubtful answer', () => {
 		const out = result.rawItems('Kizen');
 		expect(out).toHaveLength(100);
 		for (const [item] of faults) {
-			expect(out[item].json.error).toMatch(new RegExp(`^Item ${item} \\("${emailOf(item)}"\\): `));
-			expect(out[item].error?.description).toMatch(/^The record may have been created: check in Kizen before running this item again\./);
-			expect(out[item].error?.description).not.toMatch(/Base URL|safe/);
+			expect(isOwnErrorItem(out[item], item)).toBe(true);
+			expect(out[item].json.error).toMatch(/^The record may have been created: check in Kizen before running this item again\./);
+			expect(out[item].json.error).not.toMatch(/Base URL|safe/);
 		}
-		expect(out[20].json.error).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt$/);
+		expect(out[20].json.message).toMatch(/Kizen was unavailable \(HTTP 503\) after 1 attempt$/);
 		// Each request sent once; the writes that happened exist once.
 		const adds = sim.requests.filter((r) => r.path.endsWith('/add'));
 		expect(adds).toHaveLength(100);
 		const identifiers = created().map((r) => r.identifier);
 		expect(new Set(identifiers).size).toBe(identifiers.length);
 		expect(identifiers).toHaveLength(100 - 3); // 502, 503 and 504 came before any write here
-		ledger.push({ fault: 'Create: 502/503/504, cut-off or empty answers, drop after the write', items: 100, writtenOnce: out.filter((item) => !item.error).length, ownError: out.filter((item, i) => item.error && String(item.json.error).startsWith(`Item ${i} `)).length, lost: 100 - out.length, duplicated: identifiers.length - new Set(identifiers).size, keyLeaks: other.requests.length });
+		ledger.push({ fault: 'Create: 502/503/504, cut-off or empty answers, drop after the write', items: 100, writtenOnce: out.filter((item) => !isErrorItem(item)).length, ownError: out.filter((item, i) => isOwnErrorItem(item, i)).length, lost: 100 - out.length, duplicated: identifiers.length - new Set(identifiers).size, keyLeaks: other.requests.length });
 	});
 });
 
@@ -700,7 +768,7 @@ describe('bounded concurrency', () => {
 			expect(sent[i].receivedAt).toBeGreaterThanOrEqual(sent[i - 1].respondedAt!);
 	});
 
-	it('the default keeps 8 requests in flight, never more, and the output follows the input order', async () => {
+	it('Fixed keeps its number in flight, never more, and the output follows the input order', async () => {
 		sim.setLatency(20);
 		// Answers come back out of order: every 3rd item is slower.
 		sim.addFault({
@@ -708,11 +776,25 @@ describe('bounded concurrency', () => {
 			delayMs: 60,
 			match: { path: '/upsert', predicate: (info) => itemOf(info) % 3 === 0 },
 		});
-		const result = await runBatch({}, 80);
+		const result = await runBatch({ concurrencyMode: 'fixed', maxConcurrency: 8 }, 80);
 		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 80 });
 		expect(sim.maxInFlight).toBe(8);
-		expect(result.items('Kizen').map((item) => item.fields)).toEqual(
+		expect(result.items('Kizen')).toEqual(
 			Array.from({ length: 80 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
+		);
+	});
+
+	it('the adaptive default starts with a few requests, grows while Kizen keeps up, and never passes Max Concurrent Requests', async () => {
+		sim.setLatency(20);
+		const result = await runBatch({ maxConcurrency: 12 }, 150);
+		expectEveryItemAccountedFor(result, { maxAttempts: 1, n: 150 });
+		const sent = upserts();
+		// Until the first measuring window (8 answers) is complete, at most 4 are in flight.
+		expect(Math.max(...sent.slice(0, 8).map((r) => r.inFlight))).toBeLessThanOrEqual(4);
+		expect(sim.maxInFlight).toBeGreaterThanOrEqual(8);
+		expect(sim.maxInFlight).toBeLessThanOrEqual(12);
+		expect(result.items('Kizen')).toEqual(
+			Array.from({ length: 150 }, (_, i) => expect.objectContaining({ email: emailOf(i) })),
 		);
 	});
 
@@ -723,11 +805,20 @@ describe('bounded concurrency', () => {
 			status: 500,
 			match: { path: '/upsert', predicate: everyAttemptOf(bad) },
 		});
-		const result = await runKizen(sim, upsertParams(), batch(), { onError: 'continueErrorOutput' });
+		const result = await runKizenWith(sim, upsertParams(), batch(), {
+			node: { onError: 'continueErrorOutput' },
+			afterInput: true,
+		});
 		const [ok, errors] = result.nodeOutput('Kizen');
 		expect(errors.map((item) => item.pairedItem)).toEqual(bad.map((item) => ({ item })));
-		expect(errors.map((item) => item.json.error)).toEqual(
-			bad.map((i) => expect.stringMatching(new RegExp(`^Item ${i} .*HTTP 500`))),
+		// Each carries its failed input row next to the message (n8n merges it in), to fix and replay.
+		expect(errors.map((item) => item.json)).toEqual(
+			bad.map((i) => ({
+				email: emailOf(i),
+				first_name: `F${i}`,
+				message: expect.stringMatching(/HTTP 500/),
+				error: expect.stringMatching(/Kizen request ID: req-\d+/),
+			})),
 		);
 		const expected = Array.from({ length: N }, (_, i) => i).filter((i) => !bad.includes(i));
 		expect(ok.map((item) => item.pairedItem)).toEqual(expected.map((item) => ({ item })));
@@ -757,7 +848,11 @@ class TransportProbe implements INodeType {
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		const client = await KizenClient.create(this, { timeoutMs: 1000, maxAttempts: 3 });
+		const client = await KizenClient.create(this, {
+			...DEFAULT_REQUEST_SETTINGS,
+			timeoutMs: 1000,
+			maxAttempts: 3,
+		});
 		const out: INodeExecutionData[] = [];
 		for (const [index, item] of this.getInputData().entries()) {
 			const response = await client.request(item.json as unknown as KizenRequest);
@@ -896,26 +991,47 @@ describe('transport details', () => {
 		expect(networkCode({ message: 'x', cause: { code: 'ECONNREFUSED' } })).toBe('ECONNREFUSED');
 		expect(networkCode({ code: 'ERR_CANCELED', message: 'canceled' })).toBe('ERR_CANCELED');
 		// Node refusing a header value is not a network failure: never retried, never "connection lost".
-		expect(networkCode({ code: 'ERR_INVALID_CHAR', message: 'Invalid character in header content' })).toBeUndefined();
+		expect(
+			networkCode({ code: 'ERR_INVALID_CHAR', message: 'Invalid character in header content' }),
+		).toBeUndefined();
 		expect(networkCode({ httpCode: '400', message: 'Bad request' })).toBeUndefined();
 		expect(networkCode(new Error('Cannot read properties of undefined'))).toBeUndefined();
 	});
 
 	it('turns option values an expression may produce into safe settings', () => {
-		expect(requestSettingsFrom({})).toEqual({ timeoutMs: 30_000, maxAttempts: 5, concurrency: 8 });
-		expect(
-			requestSettingsFrom({ maxConcurrency: 'lots', maxAttempts: 'many', timeoutSeconds: 'long' }),
-		).toEqual({
+		const defaults = {
 			timeoutMs: 30_000,
 			maxAttempts: 5,
-			concurrency: 8,
-		});
+			rateLimitWaitMs: 300_000,
+			concurrency: { mode: 'adaptive', maxConcurrency: 32 },
+		};
+		expect(requestSettingsFrom({})).toEqual(defaults);
 		expect(
-			requestSettingsFrom({ maxConcurrency: 0, maxAttempts: 1e9, timeoutSeconds: 2.5 }),
+			requestSettingsFrom({
+				maxConcurrency: 'lots',
+				maxAttempts: 'many',
+				timeoutSeconds: 'long',
+				rateLimitWaitSeconds: 'forever',
+				concurrencyMode: 'turbo',
+			}),
+		).toEqual(defaults);
+		expect(
+			requestSettingsFrom({
+				maxConcurrency: 0,
+				maxAttempts: 1e9,
+				timeoutSeconds: 2.5,
+				rateLimitWaitSeconds: -5,
+				concurrencyMode: 'fixed',
+			}),
 		).toEqual({
 			timeoutMs: 2500,
 			maxAttempts: 10,
-			concurrency: 1,
+			rateLimitWaitMs: 0,
+			concurrency: { mode: 'fixed', maxConcurrency: 1 },
+		});
+		expect(requestSettingsFrom({ maxConcurrency: 500, rateLimitWaitSeconds: 1e9 })).toMatchObject({
+			rateLimitWaitMs: 3_600_000,
+			concurrency: { maxConcurrency: 50 },
 		});
 	});
 
@@ -928,7 +1044,7 @@ describe('transport details', () => {
 			getExecutionCancelSignal: () => controller.signal,
 			helpers: { httpRequestWithAuthentication: send },
 		} as unknown as IExecuteFunctions;
-		const client = await KizenClient.create(ctx, { timeoutMs: 1000, maxAttempts: 5 });
+		const client = await KizenClient.create(ctx, { ...DEFAULT_REQUEST_SETTINGS, timeoutMs: 1000 });
 		controller.abort();
 		const response = await client.request({
 			method: 'GET',

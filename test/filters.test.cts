@@ -133,8 +133,13 @@ describe.each(['client_client', 'companies', 'deals'])('%s', (object) => {
 			}
 		}
 		const result = await searchEach(object, cases);
-		const errors = result.items('Kizen').map((item) => String(item.error));
+		const errors = result.items('Kizen').map((item) => String(item.message));
 		expect(errors).toHaveLength(cases.length);
+		// Each its own error item, paired with its input (n8n's shape: {message, error}).
+		expect(result.pairedItems('Kizen')).toEqual(cases.map((_, item) => ({ item })));
+		expect(result.items('Kizen').every((item) => /Nothing was sent/.test(String(item.error)))).toBe(
+			true,
+		);
 		errors.forEach((error, i) =>
 			expect([i, error]).toEqual([
 				i,

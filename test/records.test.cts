@@ -7,7 +7,13 @@ import type { IDataObject, INode, INodeParameters } from 'n8n-workflow';
 const {
 	autoMap,
 	byName,
+	callMethod,
 	defineBelow,
+	isErrorItem,
+	itemOf,
+	recordById,
+	recordByUrl,
+	recordFromList,
 	runKizen,
 	assertValid,
 	searchRequests,
@@ -33,11 +39,9 @@ describe('Create', () => {
 			{ operation: 'create', object: byName('companies'), fields: autoMap(), options: {} },
 			[{ name: 'Hooli', employee_count: '900', industry: 'Software' }, { name: 'Pied Piper' }],
 		);
-		expect(
-			result.items('Kizen').map((i) => [i.object, (i.fields as { name: string }).name]),
-		).toEqual([
-			['companies', 'Hooli'],
-			['companies', 'Pied Piper'],
+		expect(result.items('Kizen').map((i) => [i.action, i.name])).toEqual([
+			['created', 'Hooli'],
+			['created', 'Pied Piper'],
 		]);
 		expect(live('companies')).toHaveLength(before + 2);
 		for (const request of requestsTo(/\/add$/)) {
@@ -116,10 +120,17 @@ describe('Create', () => {
 			{ onError: 'continueRegularOutput' },
 		);
 		const [duplicate, created] = result.items('Kizen');
-		expect(duplicate.error).toMatch(
-			/^Item 0 \("Globex"\): Kizen rejected the record: A record with this name already exists/,
+		expect(isErrorItem(result.rawItems('Kizen')[0])).toBe(true);
+		expect(duplicate.message).toMatch(
+			/^Kizen rejected the record: A record with this name already exists/,
 		);
-		expect(created.fields).toEqual({ name: 'Brand New', updated: expect.any(String) });
+		expect(duplicate.error).toMatch(/Kizen request ID: \S+/);
+		expect(created).toEqual({
+			id: expect.any(String),
+			action: 'created',
+			name: 'Brand New',
+			updated: expect.any(String),
+		});
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }]);
 	});
 });
@@ -130,18 +141,19 @@ describe('Get', () => {
 		const run = (options: INodeParameters) =>
 			runKizen(
 				sim,
-				{ operation: 'get', object: byName('deals'), recordId: '={{ $json.id }}', options },
+				{
+					operation: 'get',
+					object: byName('deals'),
+					recordId: recordById('={{ $json.id }}'),
+					options,
+				},
 				[{ id }],
 			);
 		const standard = (await run({})).items('Kizen')[0];
-		expect(standard).toMatchObject({
-			id,
-			object: 'deals',
-			fields: { name: 'Acme Renewal', stage: 'Proposal' },
-		});
-		expect(standard.fields).not.toHaveProperty('amount');
+		expect(standard).toMatchObject({ id, name: 'Acme Renewal', stage: 'Proposal' });
+		expect(standard).not.toHaveProperty('amount');
 		const chosen = (await run({ fieldNames: ['amount', 'labels'] })).items('Kizen')[0];
-		expect(chosen.fields).toEqual({ name: 'Acme Renewal', amount: 50000, labels: ['Renewal'] });
+		expect(chosen).toEqual({ id, name: 'Acme Renewal', amount: 50000, labels: ['Renewal'] });
 		const all = (await run({ returnAllFields: true, output: 'raw' })).items('Kizen')[0];
 		expect(Object.keys(all.fields as object).length).toBeGreaterThan(8);
 		expect(all).toHaveProperty('client_info');
@@ -159,18 +171,106 @@ describe('Get', () => {
 			{
 				operation: 'get',
 				object: byName('client_client'),
-				recordId: '={{ $json.id }}',
+				recordId: recordById('={{ $json.id }}'),
 				options: {},
 			},
 			[{ id: 'ada@example.com' }, { id: '00000000-0000-4000-8000-000000000000' }],
 			{ onError: 'continueRegularOutput' },
 		);
 		const [notAnId, missing] = result.items('Kizen');
-		expect(notAnId.error).toBe('Item 0: Record ID "ada@example.com" is not a record ID');
-		expect(missing.error).toMatch(
-			/^Item 1 \("00000000-0000-4000-8000-000000000000"\): Not found in Kizen \(404/,
+		expect(notAnId.message).toBe('Record "ada@example.com" is not a record ID');
+		// A 404 names the record, not the object (the object was read first).
+		expect(missing.message).toBe(
+			'Kizen has no record with Record ID 00000000-0000-4000-8000-000000000000 (404: Not found.)',
 		);
+		expect(missing.error).toMatch(/^Check the Record ID: the record may be archived/);
+		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(requestsTo(/\/records\//)).toHaveLength(1);
+	});
+
+	it('takes the Record from the list, by ID, by a Kizen record URL, or as a plain ID string', async () => {
+		const ada = idOf('client_client', 'ada@example.com');
+		const acme = idOf('companies', 'Acme Corp');
+		const companies = sim.objects().find((o) => o.name === 'companies')!;
+		const get = (object: string, recordId: unknown) =>
+			runKizen(
+				sim,
+				{ operation: 'get', object: byName(object), recordId: recordId as never, options: {} },
+				[{}],
+				{ onError: 'continueRegularOutput' },
+			);
+		const found = async (object: string, recordId: unknown) =>
+			(await get(object, recordId)).items('Kizen')[0];
+		expect((await found('client_client', recordFromList(ada))).id).toBe(ada);
+		expect((await found('client_client', recordById(ada))).id).toBe(ada);
+		// A workflow saved when Record ID was a text box.
+		expect((await found('client_client', ada)).id).toBe(ada);
+		// The address of the record's page in Kizen's web app (Contacts: /client/<id>/...).
+		expect(
+			(await found('client_client', recordByUrl(`https://go.kizen.com/client/${ada}/details`))).id,
+		).toBe(ada);
+		// Other objects: /custom-objects/<object id>/<record id>/...
+		expect(
+			(
+				await found(
+					'companies',
+					recordByUrl(`https://go.kizen.com/custom-objects/${companies.id}/${acme}/details?tab=1`),
+				)
+			).id,
+		).toBe(acme);
+		const requests = requestsTo(/\/records\//).length;
+		// A URL of another object's record, or not a record URL at all: refused before any request.
+		const other = await found(
+			'companies',
+			recordByUrl(`https://go.kizen.com/client/${ada}/details`),
+		);
+		expect(other.message).toBe(
+			`Record URL "https://go.kizen.com/client/${ada}/details": this URL is a record of Contacts, not of Companies (the chosen Object)`,
+		);
+		// (A typed URL that is not a record's is flagged by the editor; an expression can still give one.)
+		const notUrl = await found('companies', recordByUrl('={{ "https://go.kizen.com/dashboard" }}'));
+		expect(notUrl.message).toMatch(
+			/expected a Kizen record URL, such as https:\/\/go\.kizen\.com\/client\//,
+		);
+		expect(requestsTo(/\/records\//)).toHaveLength(requests);
+	});
+
+	it('the Record list searches the object’s records by name or email', async () => {
+		type Page = { results: Array<{ name: string; value: string }>; paginationToken?: string };
+		const all = await callMethod<Page>(sim, 'listSearch', 'searchRecords', {
+			operation: 'get',
+			object: byName('client_client'),
+		});
+		expect(all.results).toEqual(
+			expect.arrayContaining([
+				{ name: 'Ada Lovelace (ada@example.com)', value: idOf('client_client', 'ada@example.com') },
+			]),
+		);
+		expect(all.results).toHaveLength(live('client_client').length);
+		const found = await callMethod<Page>(
+			sim,
+			'listSearch',
+			'searchRecords',
+			{ operation: 'get', object: byName('client_client') },
+			['grace'],
+		);
+		expect(found.results.map((r) => r.name)).toEqual(['Grace Hopper (grace@example.com)']);
+		const companies = await callMethod<Page>(
+			sim,
+			'listSearch',
+			'searchRecords',
+			{ operation: 'update', object: byName('companies') },
+			['acme'],
+		);
+		expect(companies.results).toEqual([
+			{ name: 'Acme Corp', value: idOf('companies', 'Acme Corp') },
+		]);
+		// Through the Search endpoint, in a recorded payload shape (checked after each test).
+		expect(requestsTo(/\/search$/).map((r) => [r.query.search, r.body.field_names])).toEqual([
+			[undefined, ['email', 'first_name', 'last_name']],
+			['grace', ['email', 'first_name', 'last_name']],
+			['acme', ['name']],
+		]);
 	});
 });
 
@@ -212,13 +312,16 @@ describe('Lookup', () => {
 		expect(spaced.items('Kizen')).toEqual([]);
 		expect(requestsTo(/\/lookup$/).at(-1)!.query.identifier).toBe(' ada@example.com ');
 		const blank = await lookup('   ', 'error');
-		expect(blank.error?.message).toBe('Item 0: Name or Email is empty');
+		expect(blank.error?.message).toBe('Name or Email is empty');
+		expect(itemOf(blank.error)).toBe(0);
 		const always = await lookup('nobody@example.com', 'empty', { alwaysOutputData: true });
 		expect(always.items('Kizen')).toEqual([{}]);
 		const failed = await lookup('nobody@example.com', 'error');
 		expect(failed.error?.message).toMatch(
-			/^Item 0 \("nobody@example.com"\): Not found in Kizen \(404/,
+			/^Kizen has no record with the email "nobody@example.com" \(404/,
 		);
+		expect(failed.error?.description).toMatch(/^Kizen’s lookup is exact/);
+		expect(itemOf(failed.error)).toBe(0);
 	});
 });
 
@@ -253,7 +356,7 @@ describe('Search', () => {
 	const emails = (result: Awaited<ReturnType<typeof search>>) =>
 		result
 			.items('Kizen')
-			.map((i) => (i.fields as { email: string }).email)
+			.map((i) => i.email as string)
 			.sort();
 
 	it('with no filter returns every live record, one item per record', async () => {
@@ -325,9 +428,7 @@ describe('Search', () => {
 			},
 			[{}],
 		);
-		expect(result.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
-			'Acme Renewal',
-		]);
+		expect(result.items('Kizen').map((i) => i.name)).toEqual(['Acme Renewal']);
 		const [request] = requestsTo(/\/search$/);
 		const option = (name: string) =>
 			sim.field('deals', 'stage').options!.find((o) => o.name === name)!.id;
@@ -366,9 +467,7 @@ describe('Search', () => {
 			},
 			[{}],
 		);
-		expect(rated.items('Kizen').map((i) => (i.fields as { name: string }).name)).toEqual([
-			'Acme Corp',
-		]);
+		expect(rated.items('Kizen').map((i) => i.name)).toEqual(['Acme Corp']);
 		expect(requestsTo(/\/search$/).at(-1)!.body.query[0].filters[0].value).toBe('4');
 	});
 
@@ -381,8 +480,9 @@ describe('Search', () => {
 			{ field: 'email', condition: 'is_empty' },
 		]);
 		expect(result.error?.message).toMatch(
-			/^Item 0: filter 1: "Email Status" \(email_status\) cannot take "Prospect": expected one of the field's choices: Opted In/,
+			/^Filter 1: "Email Status" \(email_status\) cannot take "Prospect": expected one of the field's choices: Opted In/,
 		);
+		expect(itemOf(result.error)).toBe(0);
 		expect(requestsTo(/\/search$/)).toHaveLength(0);
 		const each = await search(
 			{ filters: filterByExpression },
@@ -394,21 +494,27 @@ describe('Search', () => {
 			],
 			{ onError: 'continueRegularOutput' },
 		);
-		const errors = each
-			.items('Kizen')
-			.filter((i) => i.error)
-			.map((i) => i.error);
-		expect(errors).toEqual([
-			expect.stringMatching(
-				/^Item 0: filter 1: "Birthday" \(birthday\) cannot take "1815": the condition "contains" is not available for a date field; Kizen accepts Equals \(equals\), Not Equals \(not_equals\), Is After \(gt\)/,
-			),
-			expect.stringMatching(
-				/^Item 1: filter 1: "Tags" \(tags\) cannot take "VIPP": expected one of the field's tags .*closest: "VIP"/,
-			),
+		const failed = each.rawItems('Kizen').filter((item) => isErrorItem(item));
+		expect(failed.map((item) => [item.pairedItem, item.json.message])).toEqual([
+			[
+				{ item: 0 },
+				expect.stringMatching(
+					/^Filter 1: "Birthday" \(birthday\) cannot take "1815": the condition "contains" is not available for a date field; Kizen accepts Equals \(equals\), Not Equals \(not_equals\), Is After \(gt\)/,
+				),
+			],
+			[
+				{ item: 1 },
+				expect.stringMatching(
+					/^Filter 1: "Tags" \(tags\) cannot take "VIPP": expected one of the field's tags .*closest: "VIP"/,
+				),
+			],
 			// The UI offers no blank check on created.
-			expect.stringMatching(
-				/^Item 2: filter 1: "Date Created" \(created\) .*the condition "is_empty" is not available/,
-			),
+			[
+				{ item: 2 },
+				expect.stringMatching(
+					/^Filter 1: "Date Created" \(created\) .*the condition "is_empty" is not available/,
+				),
+			],
 		]);
 		// Only the valid item (email Is Empty: is_blank true) was sent.
 		expect(requestsTo(/\/search$/).map((r) => r.body.query[0].filters[0])).toEqual([
@@ -430,7 +536,7 @@ describe('Search', () => {
 		);
 		const changed = await search({
 			filters: { conditions: [{ field: 'updated', condition: 'gt', value: since }] },
-			options: { sortBy: 'updated', sortDirection: 'desc' },
+			sort: { sortBy: 'updated', sortDirection: 'desc' },
 		});
 		expect(emails(changed)).toEqual(['grace@example.com']);
 		expect(requestsTo(/\/search$/).at(-1)!.body.query[0].filters[0]).toEqual({
@@ -445,24 +551,25 @@ describe('Search', () => {
 
 	it('returns chosen fields (the email always), every field by default, and refuses an unknown field name', async () => {
 		const chosen = await search({ options: { fieldNames: ['first_name'] } });
-		expect(chosen.items('Kizen').map((i) => Object.keys(i.fields as object).sort())).toEqual([
-			['email', 'first_name'],
-			['email', 'first_name'],
-			['email', 'first_name'],
+		expect(chosen.items('Kizen').map((i) => Object.keys(i).sort())).toEqual([
+			['email', 'first_name', 'id'],
+			['email', 'first_name', 'id'],
+			['email', 'first_name', 'id'],
 		]);
 		expect(requestsTo(/\/search$/)[0].body.field_names).toEqual(['email', 'first_name']);
 		const every = await search({});
-		expect(Object.keys(every.items('Kizen')[0].fields as object).length).toBeGreaterThan(5);
+		expect(Object.keys(every.items('Kizen')[0]).length).toBeGreaterThan(6);
 		const unknown = await search({ options: { fieldNames: 'first_name, shoe_size' } });
 		expect(unknown.error?.message).toBe(
-			'Item 0: Fields to Return names no field of "client_client": "shoe_size"',
+			'Fields to Return names no field of "client_client": "shoe_size"',
 		);
+		expect(itemOf(unknown.error)).toBe(0);
 		expect(requestsTo(/\/search$/)).toHaveLength(2);
 	});
 
 	it('free text, ordering and a limit', async () => {
-		const ordered = await search({ options: { sortBy: 'email', sortDirection: 'desc' } });
-		expect(ordered.items('Kizen').map((i) => (i.fields as { email: string }).email)).toEqual([
+		const ordered = await search({ sort: { sortBy: 'email', sortDirection: 'desc' } });
+		expect(ordered.items('Kizen').map((i) => i.email)).toEqual([
 			'grace@example.com',
 			'alan@example.com',
 			'ada@example.com',
@@ -497,17 +604,15 @@ describe('Update', () => {
 			{
 				operation: 'update',
 				object: byName('companies'),
-				recordId: id,
+				recordId: recordById(id),
 				fields: defineBelow({ employee_count: 55, region: 'APAC' }),
 				options: {},
 			},
 			[{}],
 		);
-		expect(result.items('Kizen')[0]).toEqual({
-			id,
-			object: 'companies',
-			fields: expect.objectContaining({ employee_count: 55, region: 'APAC' }),
-		});
+		expect(result.items('Kizen')[0]).toEqual(
+			expect.objectContaining({ id, name: 'Globex', employee_count: 55, region: 'APAC' }),
+		);
 		const [request] = requestsTo(/\/records\/companies\//);
 		expect(request.method).toBe('PATCH');
 		expect(request.body).toEqual({ fields: expect.any(Array) });
@@ -518,7 +623,7 @@ describe('Update', () => {
 		const rename = {
 			operation: 'update',
 			object: byName('companies'),
-			recordId: id,
+			recordId: recordById(id),
 			fields: defineBelow({ name: 'Umbrella Corp' }),
 		};
 		const refused = await runKizen(sim, { ...rename, options: {} }, [{}]);
@@ -533,7 +638,7 @@ describe('Update', () => {
 			{ ...rename, options: { overwriteArchivedIdentifier: true } },
 			[{}],
 		);
-		expect(allowed.items('Kizen')[0].fields).toMatchObject({ name: 'Umbrella Corp' });
+		expect(allowed.items('Kizen')[0]).toMatchObject({ name: 'Umbrella Corp' });
 		expect(requestsTo(/\/records\/companies\//).map((r) => r.body.archived_conflict)).toEqual([
 			undefined,
 			'overwrite',
@@ -546,28 +651,37 @@ describe('Archive and Unarchive', () => {
 		const id = idOf('companies', 'Initech');
 		const archived = await runKizen(
 			sim,
-			{ operation: 'archive', object: byName('companies'), recordId: id, options: {} },
+			{ operation: 'archive', object: byName('companies'), recordId: recordById(id), options: {} },
 			[{}],
 		);
 		expect(archived.items('Kizen')).toEqual([{ archived: true, id }]);
 		expect(sim.records('companies').archived.map((r) => r.id)).toContain(id);
 		const gone = await runKizen(
 			sim,
-			{ operation: 'get', object: byName('companies'), recordId: id, options: {} },
+			{ operation: 'get', object: byName('companies'), recordId: recordById(id), options: {} },
 			[{}],
 		);
-		expect(gone.error?.message).toMatch(/404/);
+		expect(gone.error?.message).toBe(`Kizen has no record with Record ID ${id} (404: Not found.)`);
+		expect(itemOf(gone.error)).toBe(0);
+		// Archiving it again: the same 404, named the same way.
+		const again = await runKizen(
+			sim,
+			{ operation: 'archive', object: byName('companies'), recordId: recordById(id), options: {} },
+			[{}],
+		);
+		expect(again.error?.message).toMatch(/^Kizen has no record with Record ID .* \(404/);
 
 		const restored = await runKizen(
 			sim,
-			{ operation: 'unarchive', object: byName('companies'), recordId: id, options: {} },
+			{
+				operation: 'unarchive',
+				object: byName('companies'),
+				recordId: recordById(id),
+				options: {},
+			},
 			[{}],
 		);
-		expect(restored.items('Kizen')[0]).toMatchObject({
-			id,
-			object: 'companies',
-			fields: { name: 'Initech' },
-		});
+		expect(restored.items('Kizen')[0]).toMatchObject({ id, name: 'Initech' });
 		expect(live('companies').map((r) => r.id)).toContain(id);
 	});
 

@@ -24,7 +24,7 @@ const sim = useSimulator();
 const companies = { object: byName('companies') };
 const ids = (items: INodeExecutionData[] | null | undefined) => (items ?? []).map((i) => i.json.id);
 const events = (items: INodeExecutionData[] | null | undefined) =>
-	(items ?? []).map((i) => [i.json.fields && (i.json.fields as IDataObject).name, i.json.event]);
+	(items ?? []).map((i) => [i.json.name, i.json.event]);
 const position = (data: IDataObject | undefined) => structuredClone(data?.position);
 const addCompany = (name: string, fields: IDataObject = {}) =>
 	sim.addRecord('companies', { identifier: name, fields });
@@ -91,9 +91,10 @@ describe('changes between polls', () => {
 			['Acme Corp', 'updated'],
 		]);
 		expect(ids(first)).toEqual([a.id, b.id, acme.id]);
-		// Simplified: the id, the event, then the record as Record → Search shows it (with both times).
-		expect(Object.keys(first![2].json)).toEqual(['id', 'event', 'object', 'fields']);
-		expect(first![2].json.fields).toMatchObject({
+		// Simplified: the id, the event, then the record flat as Record → Search shows it (with both times).
+		expect(Object.keys(first![2].json).slice(0, 2)).toEqual(['id', 'event']);
+		expect(first![2].json).not.toHaveProperty('fields');
+		expect(first![2].json).toMatchObject({
 			name: 'Acme Corp',
 			employee_count: 251,
 			created: expect.stringMatching(/-05:00$/),
@@ -140,7 +141,7 @@ describe('changes between polls', () => {
 			],
 		);
 		const items = (await poller.poll()).items!;
-		expect(items.map((i) => [(i.json.fields as IDataObject).email, i.json.event])).toEqual([
+		expect(items.map((i) => [i.json.email, i.json.event])).toEqual([
 			['grace@example.com', 'updated'],
 			['nia@example.com', 'created'],
 		]);
@@ -449,7 +450,7 @@ describe('parameters', () => {
 			filters: { conditions: [{ field: 'industry', condition: 'contains', value: 'Soft' }] },
 		});
 		await expect(poller.activate()).rejects.toThrow(
-			/^filter 1: "Industry" \(industry\) cannot take "Soft": the condition "contains" is not available/,
+			/^Filter 1: "Industry" \(industry\) cannot take "Soft": the condition "contains" is not available/,
 		);
 		expect(sim.requests.filter((r) => r.path.endsWith('/search'))).toEqual([]);
 	});

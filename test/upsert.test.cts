@@ -10,7 +10,10 @@ const {
 	callMethod,
 	defineBelow,
 	fromList,
+	isErrorItem,
+	itemOf,
 	runKizen,
+	runKizenWith,
 	upsertRequests,
 	useSimulator,
 }: typeof import('./helpers/kizen.cjs') = require('./helpers/kizen.cts');
@@ -49,12 +52,16 @@ describe('creating and updating', () => {
 		const out = result.items('Kizen');
 		expect(out.map((item) => item.action)).toEqual(['created', 'updated', 'created']);
 		expect(out[1].id).toBe(ada.id);
+		// Simplified output is flat: id, action, then one key per field by API name.
 		expect(out[0]).toEqual({
 			id: expect.any(String),
 			action: 'created',
-			object: 'client_client',
-			fields: expect.objectContaining({ first_name: 'New', birthday: '1990-01-02' }),
+			email: 'new.person@example.com',
+			first_name: 'New',
+			birthday: '1990-01-02',
+			updated: expect.any(String),
 		});
+		expect(Object.keys(out[0]).slice(0, 2)).toEqual(['id', 'action']);
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(liveEmails()).toEqual(
 			expect.arrayContaining(['new.person@example.com', 'second.new@example.com']),
@@ -137,9 +144,13 @@ describe('creating and updating', () => {
 				{ object: 'client_client', key: 'per.item@example.com' },
 			],
 		);
-		expect(result.items('Kizen').map((i) => [i.object, i.action])).toEqual([
-			['companies', 'created'],
-			['client_client', 'created'],
+		expect(result.items('Kizen').map((i) => [i.name ?? i.email, i.action])).toEqual([
+			['Per Item Co', 'created'],
+			['per.item@example.com', 'created'],
+		]);
+		expect(upsertRequests(sim).map((r) => r.path)).toEqual([
+			'/api/records/companies/upsert',
+			'/api/records/client_client/upsert',
 		]);
 	});
 
@@ -153,8 +164,8 @@ describe('creating and updating', () => {
 			);
 			expect(result.items('Kizen')[0]).toMatchObject({
 				action: 'updated',
-				object: 'companies',
-				fields: { employee_count: 41 },
+				name: 'Globex',
+				employee_count: 41,
 			});
 		}
 	});
@@ -176,21 +187,100 @@ describe('creating and updating', () => {
 });
 
 describe('auto-map and define below', () => {
-	it('auto-map writes input keys that are writable fields and ignores the rest', async () => {
-		await runKizen(sim, contacts(), [
+	const hintsOf = (result: Awaited<ReturnType<typeof runKizen>>) =>
+		(result.runData.Kizen[0].hints ?? []).map((hint) => hint.message);
+
+	it('auto-map writes input keys that are writable fields and reports the rest once', async () => {
+		const result = await runKizen(sim, contacts(), [
 			{
 				email: 'auto@example.com',
 				first_name: 'Auto',
 				created: '2020-01-01',
 				source_system: 'csv',
 			},
+			{ email: 'auto2@example.com', source_system: 'crm', 'Lead Score': 7 },
 		]);
+		expect(result.items('Kizen').map((i) => i.action)).toEqual(['created', 'created']);
 		const [request] = upsertRequests(sim);
 		const sentIds = request.body.fields.map((f: { id: string }) => f.id);
 		expect(sentIds).toEqual([
 			fieldId('client_client', 'email'),
 			fieldId('client_client', 'first_name'),
 		]);
+		// One notice for the execution, each key named once whichever items had it.
+		expect(hintsOf(result)).toEqual([
+			'Not written: "source_system", "Lead Score": no field of Contacts has these names (API name or display name); rename them or use Define Below. "created": read-only in Kizen. Options → Unmatched Input Keys decides whether such keys are ignored, reported or fail the item.',
+		]);
+	});
+
+	it('auto-map matches spreadsheet columns by display name, ignoring case, spaces, _ and -', async () => {
+		const result = await runKizen(sim, contacts({ lookupValue: '={{ $json.Email }}' }), [
+			{
+				Email: 'sheet@example.com',
+				'First Name': 'Sheet',
+				'LAST-NAME': 'Row',
+				'mobile phone': '+1 312 555 0100',
+				'Email Status': 'Opted In',
+				'Lead Score': 90,
+			},
+		]);
+		expect(result.items('Kizen')[0]).toMatchObject({
+			action: 'created',
+			email: 'sheet@example.com',
+			first_name: 'Sheet',
+			last_name: 'Row',
+			mobile_phone: '+13125550100',
+			email_status: 'Opted In',
+		});
+		expect(upsertRequests(sim)[0].body.fields.map((f: { id: string }) => f.id)).toEqual(
+			['email', 'first_name', 'last_name', 'mobile_phone', 'email_status'].map((name) =>
+				fieldId('client_client', name),
+			),
+		);
+		expect(hintsOf(result)).toEqual([expect.stringMatching(/^Not written: "Lead Score": no field of Contacts has this name/)]);
+	});
+
+	it('Unmatched Input Keys: Ignore says nothing; Fail the Item fails each item that has one', async () => {
+		const items = [
+			{ email: 'keys1@example.com', first_name: 'One' },
+			{ email: 'keys2@example.com', 'Lead Score': 5 },
+		];
+		const ignored = await runKizen(sim, contacts({ options: { unmatchedKeys: 'ignore' } }), items);
+		expect(ignored.items('Kizen').map((i) => i.action)).toEqual(['created', 'created']);
+		expect(hintsOf(ignored)).toEqual([]);
+		sim.reset();
+		const failed = await runKizen(
+			sim,
+			contacts({ options: { unmatchedKeys: 'fail' } }),
+			items,
+			{ onError: 'continueRegularOutput' },
+		);
+		const out = failed.rawItems('Kizen');
+		expect(out[0].json.action).toBe('created');
+		expect(isErrorItem(out[1])).toBe(true);
+		expect(out[1].pairedItem).toEqual({ item: 1 });
+		expect(out[1].json.message).toBe(
+			'Not written to Kizen: "Lead Score": no field of Contacts has this name (API name or display name); rename it or use Define Below. Options → Unmatched Input Keys decides whether such keys are ignored, reported or fail the item',
+		);
+		expect(upsertRequests(sim).map((r) => r.body.lookup_value)).toEqual(['keys1@example.com']);
+	});
+
+	it('auto-map refuses a key that fits two fields and two keys for one field, before sending', async () => {
+		const result = await runKizen(
+			sim,
+			contacts(),
+			[
+				{ email: 'twice@example.com', 'First Name': 'Ada', first_name: 'Augusta' },
+				{ email: 'fine@example.com', first_name: 'Fine' },
+			],
+			{ onError: 'continueRegularOutput' },
+		);
+		const out = result.rawItems('Kizen');
+		expect(out[0].json.message).toBe(
+			'"First Name" (first_name) cannot take "Augusta": the field is given twice, as "First Name" and as "first_name". Keep one of them',
+		);
+		expect(out[1].json.action).toBe('created');
+		expect(upsertRequests(sim).map((r) => r.body.lookup_value)).toEqual(['fine@example.com']);
 	});
 
 	it('define below refuses a field that no longer exists, naming it', async () => {
@@ -198,8 +288,9 @@ describe('auto-map and define below', () => {
 			{ email: 'x@example.com' },
 		]);
 		expect(result.error?.message).toBe(
-			'Item 0 ("x@example.com"): "shoe_size" cannot take 44: the object "client_client" has no such field. Refresh the field list (Fields → ⋯ → Refresh Field List)',
+			'"shoe_size" cannot take 44: the object "client_client" has no such field. Refresh the field list (Fields → ⋯ → Refresh Field List)',
 		);
+		expect(itemOf(result.error)).toBe(0);
 		expect(upsertRequests(sim)).toHaveLength(0);
 	});
 });
@@ -212,7 +303,8 @@ describe('lookup value', () => {
 		const result = await runKizen(sim, contacts({ lookupValue: '={{ $json.email }}' }), [
 			{ email: value },
 		]);
-		expect(result.error?.message).toBe('Item 0: Lookup Value is empty');
+		expect(result.error?.message).toBe('Lookup Value is empty');
+		expect(itemOf(result.error)).toBe(0);
 		expect(result.error?.description).toMatch(/email address.*\{\{ \$json\.email \}\}/);
 		expect(upsertRequests(sim)).toHaveLength(0);
 	});
@@ -220,8 +312,9 @@ describe('lookup value', () => {
 	it('fails a Contacts lookup value that is not an email, but lets other objects use any name', async () => {
 		const contact = await runKizen(sim, contacts({ lookupValue: 'Ada Lovelace' }), [{}]);
 		expect(contact.error?.message).toBe(
-			'Item 0: "Lookup Value" cannot take "Ada Lovelace": expected an email address, e.g. jane@example.com',
+			'"Lookup Value" cannot take "Ada Lovelace": expected an email address, e.g. jane@example.com',
 		);
+		expect(itemOf(contact.error)).toBe(0);
 		const company = await runKizen(
 			sim,
 			{
@@ -243,9 +336,8 @@ describe('options', () => {
 
 	it('an archived match fails by default, with a hint to choose a policy', async () => {
 		const result = await runKizen(sim, contacts(), [{ email: archivedEmail }]);
-		expect(result.error?.message).toMatch(
-			/^Item 0 \("former@example.com"\): Kizen rejected the record: .*archived/i,
-		);
+		expect(result.error?.message).toMatch(/^Kizen rejected the record: .*archived/i);
+		expect(itemOf(result.error)).toBe(0);
 		expect(result.error?.description).toMatch(/If an Archived Record Matches/);
 		expect(result.error?.description).toMatch(/Kizen request ID: \S+/);
 		expect(upsertRequests(sim)[0].body).not.toHaveProperty('oncreate_unarchive');
@@ -292,10 +384,7 @@ describe('options', () => {
 			{ ...rename, options: { overwriteArchivedIdentifier: true } },
 			[{}],
 		);
-		expect(allowed.items('Kizen')[0]).toMatchObject({
-			action: 'updated',
-			fields: { name: 'Umbrella Corp' },
-		});
+		expect(allowed.items('Kizen')[0]).toMatchObject({ action: 'updated', name: 'Umbrella Corp' });
 		expect(upsertRequests(sim)[1].body.onupdate_archived_conflict).toBe('overwrite');
 	});
 
@@ -330,8 +419,9 @@ describe('options', () => {
 			[{}],
 		);
 		expect(neither.error?.message).toBe(
-			'Item 0 ("Acme Renewal"): "Priority?" (is_priority) cannot take "": Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
+			'"Priority?" (is_priority) cannot take "": Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
 		);
+		expect(itemOf(neither.error)).toBe(0);
 		expect(upsertRequests(sim)).toHaveLength(2);
 	});
 
@@ -364,12 +454,14 @@ describe('options', () => {
 		const full = await runKizen(sim, contacts({ options: { returnAllFields: true } }), [
 			{ email: 'ada@example.com', first_name: 'Ada' },
 		]);
-		expect(Object.keys(lean.items('Kizen')[0].fields as object).sort()).toEqual([
+		expect(Object.keys(lean.items('Kizen')[0]).sort()).toEqual([
+			'action',
 			'email',
 			'first_name',
+			'id',
 			'updated',
 		]);
-		expect(full.items('Kizen')[0].fields).toMatchObject({
+		expect(full.items('Kizen')[0]).toMatchObject({
 			last_name: 'Lovelace',
 			email_status: 'Opted In',
 			tags: ['VIP'],
@@ -396,7 +488,7 @@ describe('options', () => {
 			{ ...params, options: { returnAllFields: true, output: 'raw' } },
 			[item],
 		);
-		expect(simple.items('Kizen')[0].fields).toMatchObject({
+		expect(simple.items('Kizen')[0]).toMatchObject({
 			annual_revenue: 99.5,
 			industry: 'Software',
 			region: 'North America',
@@ -438,7 +530,7 @@ describe('reads', () => {
 			},
 			[{}],
 		);
-		expect(result.items('Kizen')[0].fields).toMatchObject({
+		expect(result.items('Kizen')[0]).toMatchObject({
 			labels: { value_summary: { count: 120 } },
 		});
 	});
@@ -458,9 +550,12 @@ describe('errors', () => {
 		);
 		const out = result.items('Kizen');
 		expect(out.map((i) => i.action ?? 'error')).toEqual(['created', 'error', 'created']);
-		expect(out[1].error).toBe(
-			'Item 1 ("bad@example.com"): "Email Status" (email_status) cannot take "Prospect": expected one of the field\'s choices: Opted In, Not Opted In, Unsubscribed From All, Suppression List',
+		expect(isErrorItem(result.rawItems('Kizen')[1])).toBe(true);
+		expect(out[1].message).toBe(
+			'"Email Status" (email_status) cannot take "Prospect": expected one of the field\'s choices: Opted In, Not Opted In, Unsubscribed From All, Suppression List',
 		);
+		expect(out[1].error).toMatch(/Nothing was sent to Kizen for this item/);
+		// The item is named by its pairing (n8n's link from output to input).
 		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(upsertRequests(sim).map((r) => r.body.lookup_value)).toEqual([
 			'ok1@example.com',
@@ -469,7 +564,7 @@ describe('errors', () => {
 	});
 
 	it('the error output gets one error item per failed input, with the input data and pairedItem', async () => {
-		const result = await runKizen(
+		const result = await runKizenWith(
 			sim,
 			contacts(),
 			[
@@ -477,19 +572,26 @@ describe('errors', () => {
 				{ email: 'not-an-email' },
 				{ email: 'worse@example.com', mobile_phone: '555-0100' },
 			],
-			{ onError: 'continueErrorOutput' },
+			{ node: { onError: 'continueErrorOutput' }, afterInput: true },
 		);
 		expect(result.items('Kizen', 0).map((i) => i.action)).toEqual(['created']);
 		const errors = result.rawItems('Kizen', 1);
 		expect(errors.map((e) => e.pairedItem)).toEqual([{ item: 1 }, { item: 2 }]);
-		expect(errors[0].json.error).toBe(
-			'Item 1: "Lookup Value" cannot take "not-an-email": expected an email address, e.g. jane@example.com',
-		);
-		// n8n keeps only the message in json; the hint travels on the item's error.
-		expect(errors[0].error?.description).toMatch(/Kizen matches Contacts by email/);
-		expect(errors[1].json.error).toMatch(
-			/"Mobile Phone" \(mobile_phone\) cannot take "555-0100": expected a phone number in E\.164 form/,
-		);
+		// n8n merges the failed input row into the error item: the branch can fix and replay it.
+		expect(errors[0].json).toEqual({
+			email: 'not-an-email',
+			message:
+				'"Lookup Value" cannot take "not-an-email": expected an email address, e.g. jane@example.com',
+			error: expect.stringMatching(/Kizen matches Contacts by email/),
+		});
+		expect(errors[0].error).toBeUndefined();
+		expect(errors[1].json).toMatchObject({
+			email: 'worse@example.com',
+			mobile_phone: '555-0100',
+			message: expect.stringMatching(
+				/"Mobile Phone" \(mobile_phone\) cannot take "555-0100": expected a phone number in E\.164 form/,
+			),
+		});
 	});
 
 	it('maps Kizen’s positional 400 field errors back to the field display names', async () => {
@@ -506,8 +608,9 @@ describe('errors', () => {
 			[{}],
 		);
 		expect(result.error?.message).toMatch(
-			/^Item 0 \("Acme Renewal"\): Kizen rejected the record: "Company" \(company\) \(sent \{"id":"0{8}-0{4}-4000-8000-00000000dead"\}\): /,
+			/^Kizen rejected the record: "Company" \(company\) \(sent \{"id":"0{8}-0{4}-4000-8000-00000000dead"\}\): /,
 		);
+		expect(itemOf(result.error)).toBe(0);
 		expect(result.error?.message).not.toMatch(/"Amount"/);
 	});
 
@@ -547,7 +650,7 @@ describe('errors', () => {
 		});
 		const named = await runKizen(sim, contacts(), [{ email: 'former@example.com' }]);
 		expect(named.error?.message).toMatch(
-			/^Item 0 \("former@example.com"\): Kizen refused the record: an archived record conflicts with it \(409/,
+			/^Kizen refused the record: an archived record conflicts with it \(409/,
 		);
 		expect(named.error?.description).toMatch(
 			/^An archived record has this identifier\. Choose what should happen under Options → If an Archived Record Matches/,
@@ -590,9 +693,8 @@ describe('errors', () => {
 		const result = await runKizen(sim, contacts({ object: byName('widgets') }), [
 			{ email: 'a@example.com' },
 		]);
-		expect(result.error?.message).toBe(
-			'Item 0: Kizen has no object "widgets" that this user can see',
-		);
+		expect(result.error?.message).toBe('Kizen has no object "widgets" that this user can see');
+		expect(itemOf(result.error)).toBe(0);
 	});
 
 	it('never puts the API key in outputs or errors', async () => {
@@ -636,24 +738,37 @@ describe('UI methods', () => {
 		const byApi = Object.fromEntries(fields.map((f) => [f.id, f]));
 		expect(byApi.record_number).toBeUndefined(); // read-only
 		expect(byApi.created).toBeUndefined(); // read-only
-		expect(byApi.stage).toMatchObject({ type: 'options', required: true, displayName: 'Stage' });
+		// Each field shows its API name, the name Map Automatically matches besides the display name.
+		expect(byApi.stage).toMatchObject({
+			type: 'options',
+			required: true,
+			displayName: 'Stage (stage)',
+		});
 		expect(byApi.stage.options!.map((o) => o.name)).toEqual([
 			'Qualified',
 			'Proposal',
 			'Won',
 			'Lost',
 		]);
-		expect(byApi.name).toMatchObject({ required: false });
+		// Create or Update takes the name from Lookup Value: here it renames the matched record.
+		expect(byApi.name).toMatchObject({
+			required: false,
+			displayName: 'Name (name), renames the matched record',
+		});
 		expect(byApi.amount.type).toBe('number');
 		expect(byApi.close_date.type).toBe('dateTime');
-		expect(byApi.contacts.type).toBe('array');
+		// Several IDs are typed as text, not in a JSON editor.
+		expect(byApi.contacts).toMatchObject({
+			type: 'string',
+			displayName: 'Contacts (contacts), comma-separated IDs',
+		});
 		expect(byApi.company.type).toBe('string');
 		// Multi-choice fields offer their choices; a tag field its tags, from the tag endpoint.
 		expect(byApi.products).toMatchObject({ type: 'options' });
 		expect(byApi.labels.options!.map((o) => o.name)).toEqual(['At Risk', 'Renewal', 'Strategic']);
 		// Hidden fields are writable: offered after the visible ones, marked.
 		expect(byApi.legacy_id).toMatchObject({
-			displayName: 'Legacy ID (hidden in Kizen)',
+			displayName: 'Legacy ID (legacy_id) (hidden in Kizen)',
 			type: 'string',
 		});
 		expect(fields.at(-1)!.id).toBe('legacy_id');
@@ -717,7 +832,7 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 			id: fieldId('client_client', 'tags'),
 			value: [{ id: tagId('Press') }],
 		});
-		expect(result.items('Kizen')[0].fields).toMatchObject({
+		expect(result.items('Kizen')[0]).toMatchObject({
 			tags: ['VIP', 'Partner'],
 			titles: ['Founder'],
 		});
@@ -752,8 +867,9 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 	it('refuses a tag the field does not have, naming the closest ones, before anything is sent', async () => {
 		const result = await runKizen(sim, contacts(), [{ email: 'typo@example.com', tags: 'VIPP' }]);
 		expect(result.error?.message).toBe(
-			'Item 0 ("typo@example.com"): "Tags" (tags) cannot take "VIPP": expected one of the field\'s tags (a name or ID); there is no tag "VIPP", closest: "VIP", "Press", "Partner". Tags are created in Kizen, not by a write',
+			'"Tags" (tags) cannot take "VIPP": expected one of the field\'s tags (a name or ID); there is no tag "VIPP", closest: "VIP", "Press", "Partner". Tags are created in Kizen, not by a write',
 		);
+		expect(itemOf(result.error)).toBe(0);
 		expect(upsertRequests(sim)).toHaveLength(0);
 		expect(sim.tags('client_client', 'tags')).toHaveLength(4);
 	});
@@ -777,10 +893,12 @@ describe('tags (dynamictags: options null, tags from the tag endpoint)', () => {
 		);
 		const out = result.items('Kizen');
 		expect(out.map((i) => i.action ?? 'error')).toEqual(['error', 'created', 'error']);
-		expect(out[0].error).toMatch(
-			/^Item 0( \("a1@example.com"\))?: Reading the tags of "Tags" \(tags\): The Kizen user lacks permission/,
+		expect(out[0].message).toMatch(
+			/^Reading the tags of "Tags" \(tags\): The Kizen user lacks permission/,
 		);
-		expect(out[2].error).toMatch(/^Item 2/);
+		expect(out[2].message).toBe(out[0].message);
+		expect(out[0].error).toMatch(/Kizen request ID: \S+/);
+		expect(result.pairedItems('Kizen')).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 		expect(sim.requests.filter((r) => r.path.endsWith('/tags'))).toHaveLength(1);
 	});
 });
@@ -804,8 +922,9 @@ describe("time zones (the field's option list)", () => {
 			{ email: 'tz@example.com', timezone: 'Europe/Tallinn' },
 		]);
 		expect(result.error?.message).toMatch(
-			/^Item 0 \("tz@example.com"\): "Timezone" \(timezone\) cannot take "Europe\/Tallinn": expected one of the field's 93 time zones, e.g\. America\/Chicago; closest: /,
+			/^"Timezone" \(timezone\) cannot take "Europe\/Tallinn": expected one of the field's 93 time zones, e.g\. America\/Chicago; closest: /,
 		);
+		expect(itemOf(result.error)).toBe(0);
 		expect(upsertRequests(sim)).toHaveLength(0);
 	});
 });
@@ -822,7 +941,7 @@ describe('hidden fields', () => {
 			},
 			[{}],
 		);
-		expect(result.items('Kizen')[0].fields).toMatchObject({ legacy_id: 'LEG-1' });
+		expect(result.items('Kizen')[0]).toMatchObject({ legacy_id: 'LEG-1' });
 		expect(upsertRequests(sim)[0].body.fields).toEqual([
 			{ id: fieldId('deals', 'legacy_id'), value: 'LEG-1' },
 		]);

@@ -7,7 +7,13 @@ import { DateTime } from 'luxon';
 import type { KizenField } from '../nodes/Kizen/helpers/interfaces';
 import { simplifyRecord } from '../nodes/Kizen/helpers/output';
 import { buildSchema } from '../nodes/Kizen/helpers/schema';
-import { convertValue, describeProblem, toFieldWrites } from '../nodes/Kizen/helpers/values';
+import type { ValueContext } from '../nodes/Kizen/helpers/values';
+import {
+	convertValue,
+	describeProblem,
+	fieldForKey,
+	toFieldWrites,
+} from '../nodes/Kizen/helpers/values';
 
 let nextId = 0;
 function field(field_type: string, extra: Partial<KizenField> = {}): KizenField {
@@ -28,13 +34,13 @@ const options = [
 const RECORD = 'b2b2b2b2-0000-4000-8000-000000000001';
 const RECORD2 = 'b2b2b2b2-0000-4000-8000-000000000002';
 
-const sent = (f: KizenField, raw: unknown) => {
-	const result = convertValue(f, raw);
+const sent = (f: KizenField, raw: unknown, context?: ValueContext) => {
+	const result = convertValue(f, raw, context);
 	if (result.problem !== undefined) throw new Error(`refused: ${result.problem}`);
 	return result.value;
 };
-const refused = (f: KizenField, raw: unknown) => {
-	const result = convertValue(f, raw);
+const refused = (f: KizenField, raw: unknown, context?: ValueContext) => {
+	const result = convertValue(f, raw, context);
 	if (result.problem === undefined) throw new Error(`accepted ${JSON.stringify(result.value)}`);
 	return result.problem;
 };
@@ -63,6 +69,30 @@ describe('text-like fields', () => {
 		expect(sent(phone, '+44 20 7946 0958')).toBe('+442079460958');
 		expect(refused(phone, '312-555-0100')).toMatch(/E\.164.*\+13125550100/);
 		expect(refused(phone, 13125550100)).toMatch(/E\.164/);
+		// Where the operation offers the option, the refusal names it.
+		expect(refused(phone, '(312) 555-0100', { offersFormatOptions: true })).toMatch(
+			/set Options → Default Country Code to read national numbers/,
+		);
+	});
+	it('reads national numbers with Options → Default Country Code', () => {
+		const phone = field('phonenumber');
+		const us = { defaultCountryCode: '1' };
+		expect(sent(phone, '(312) 555-0100', us)).toBe('+13125550100');
+		expect(sent(phone, '312.555.0100', us)).toBe('+13125550100');
+		expect(sent(phone, '1-312-555-0100', us)).toBe('+13125550100');
+		// A spreadsheet cell of digits arrives as a number.
+		expect(sent(phone, 3125550100, us)).toBe('+13125550100');
+		// International numbers keep their own code.
+		expect(sent(phone, '+44 20 7946 0958', us)).toBe('+442079460958');
+		expect(sent(phone, '0044 20 7946 0958', us)).toBe('+442079460958');
+		// The trunk 0 goes: 020 7946 0958 in the UK.
+		expect(sent(phone, '020 7946 0958', { defaultCountryCode: '44' })).toBe('+442079460958');
+		// North American numbers have ten digits: a seven-digit local number is not enough.
+		expect(refused(phone, '555-0199', us)).toMatch(
+			/national for country code \+1 \(Options → Default Country Code\), ten digits/,
+		);
+		expect(refused(phone, 'call me', us)).toMatch(/national for country code \+1/);
+		expect(refused(phone, 1.5, us)).toMatch(/E\.164 form as text/);
 	});
 	it('accepts IANA time zones only', () => {
 		expect(sent(field('timezone'), 'America/Chicago')).toBe('America/Chicago');
@@ -114,8 +144,44 @@ describe('dates and datetimes', () => {
 		expect(sent(date, Date.UTC(2026, 2, 1) / 1000)).toBe('2026-03-01');
 		expect(refused(date, '2026-02-30')).toMatch(/YYYY-MM-DD/);
 		expect(refused(date, '03/01/2026')).toMatch(/YYYY-MM-DD/);
+		// Ambiguous text is refused, naming the option that reads it, where the operation has it.
+		expect(refused(date, '03/01/2026', { offersFormatOptions: true })).toMatch(
+			/For dates written otherwise, such as 03\/01\/2026, set Options → Date Format \(e\.g\. MM\/dd\/yyyy/,
+		);
 	});
-	it('datetimes send ISO-8601, keeping the instant; a string without offset is UTC', () => {
+	it('reads dates written in Options → Date Format, and ISO dates besides', () => {
+		const us = { dateFormat: 'MM/dd/yyyy', timeZone: 'America/Chicago' };
+		expect(sent(date, '03/01/2026', us)).toBe('2026-03-01');
+		expect(sent(date, '12/31/2026', us)).toBe('2026-12-31');
+		expect(sent(date, '2026-03-01', us)).toBe('2026-03-01');
+		expect(sent(date, '01.03.2026', { dateFormat: 'dd.MM.yyyy' })).toBe('2026-03-01');
+		expect(sent(date, '1 Mar 2026', { dateFormat: 'd MMM yyyy' })).toBe('2026-03-01');
+		// A date-time field: the written time in the workflow's zone (Chicago is UTC-6 in March).
+		expect(sent(datetime, '03/01/2026 14:30', { ...us, dateFormat: 'MM/dd/yyyy HH:mm' })).toBe(
+			'2026-03-01T20:30:00.000Z',
+		);
+		expect(sent(datetime, '03/01/2026', us)).toBe('2026-03-01T06:00:00.000Z');
+		// Not a real day in that form, and not ISO either: refused, naming the form.
+		expect(refused(date, '02/30/2026', us)).toMatch(
+			/or text in the form "MM\/dd\/yyyy" \(Options → Date Format\)/,
+		);
+		expect(refused(date, '31/03/2026', us)).toMatch(/Options → Date Format/);
+	});
+	it('reads a date-time without an offset in the workflow’s time zone', () => {
+		const chicago = { timeZone: 'America/Chicago' };
+		expect(sent(datetime, '2026-03-01T14:30:00', chicago)).toBe('2026-03-01T20:30:00.000Z');
+		expect(sent(datetime, '2026-07-01 14:30', chicago)).toBe('2026-07-01T19:30:00.000Z');
+		expect(sent(datetime, '2026-03-01', chicago)).toBe('2026-03-01T06:00:00.000Z');
+		// An offset or Z says which instant: the zone does not move it.
+		expect(sent(datetime, '2026-03-01T14:30:00Z', chicago)).toBe('2026-03-01T14:30:00.000Z');
+		expect(sent(datetime, '2026-03-01T14:30:00+02:00', chicago)).toBe('2026-03-01T12:30:00.000Z');
+		// A date is the date written, whatever the zone.
+		expect(sent(date, '2026-03-01T23:30:00', chicago)).toBe('2026-03-01');
+		// The timestamp rules stay: 11 and 12 digits and years outside 1900–2200 are refused.
+		expect(refused(datetime, 253402300800, chicago)).toMatch(/not a clear Unix timestamp/);
+		expect(refused(datetime, 1e15, chicago)).toMatch(/years 1900 to 2200 only/);
+	});
+	it('datetimes send ISO-8601, keeping the instant; without a time zone, a string without offset is UTC', () => {
 		expect(sent(datetime, '2026-03-01T14:30:00Z')).toBe('2026-03-01T14:30:00.000Z');
 		expect(sent(datetime, '2026-03-01T14:30:00+02:00')).toBe('2026-03-01T12:30:00.000Z');
 		expect(sent(datetime, '2026-03-01 14:30')).toBe('2026-03-01T14:30:00.000Z');
@@ -267,8 +333,9 @@ describe('toFieldWrites', () => {
 	const base = {
 		emptyValues: 'skip' as const,
 		multiValueMode: 'replace' as const,
-		ignoreUnknownKeys: false,
+		autoMap: false,
 	};
+	const NONE = { unknown: [], readOnly: [] };
 
 	it('keys every write by field id', () => {
 		expect(toFieldWrites(schema, { lead_score: '7', tags: 'Qualified' }, base)).toEqual({
@@ -276,16 +343,18 @@ describe('toFieldWrites', () => {
 				{ id: score.id, value: 7 },
 				{ id: tags.id, value: [{ id: options[1].id }] },
 			],
+			notWritten: NONE,
 		});
 	});
 	it('skips or clears empty values as asked, never clearing the identifier', () => {
 		const values = { name: '', lead_score: null, tags: [] };
-		expect(toFieldWrites(schema, values, base)).toEqual({ writes: [] });
+		expect(toFieldWrites(schema, values, base)).toEqual({ writes: [], notWritten: NONE });
 		expect(toFieldWrites(schema, values, { ...base, emptyValues: 'clear' })).toEqual({
 			writes: [
 				{ id: score.id, value: null },
 				{ id: tags.id, value: null },
 			],
+			notWritten: NONE,
 		});
 	});
 	it('clears with null where the field allows nulls, "" where it allows only empty, and refuses otherwise', () => {
@@ -310,13 +379,14 @@ describe('toFieldWrites', () => {
 				{ id: onlyEmpty.id, value: '' },
 				{ id: nullable.id, value: null },
 			],
+			notWritten: NONE,
 		});
 		const refusedClear = toFieldWrites(fields, { flag: null }, clear);
 		expect(refusedClear.problem && describeProblem(refusedClear.problem)).toBe(
 			'"Flag" (flag) cannot take null: Kizen does not let this field be emptied (it allows neither null nor ""). Give it a value, or set Options → Empty Values to Skip',
 		);
 		// Skip never sends anything for them.
-		expect(toFieldWrites(fields, { flag: null }, base)).toEqual({ writes: [] });
+		expect(toFieldWrites(fields, { flag: null }, base)).toEqual({ writes: [], notWritten: NONE });
 	});
 	it('sends add_values / remove_values for multi-value fields only', () => {
 		const result = toFieldWrites(
@@ -329,15 +399,19 @@ describe('toFieldWrites', () => {
 				{ id: score.id, value: 3 },
 				{ id: tags.id, add_values: [{ id: options[0].id }] },
 			],
+			notWritten: NONE,
 		});
 		const removal = toFieldWrites(
 			schema,
 			{ tags: ['Qualified'] },
 			{ ...base, multiValueMode: 'remove' },
 		);
-		expect(removal).toEqual({ writes: [{ id: tags.id, remove_values: [{ id: options[1].id }] }] });
+		expect(removal).toEqual({
+			writes: [{ id: tags.id, remove_values: [{ id: options[1].id }] }],
+			notWritten: NONE,
+		});
 	});
-	it('refuses unknown and read-only keys when defined below, ignores them when auto-mapping; writes hidden ones', () => {
+	it('refuses unknown and read-only keys when defined below, reports them when auto-mapping; writes hidden ones', () => {
 		const values = { colour: 'red', created: '2026-01-01', internal: 'x', lead_score: 1 };
 		const refusedUnknown = toFieldWrites(schema, { colour: 'red' }, base);
 		expect(refusedUnknown.problem && describeProblem(refusedUnknown.problem)).toMatch(
@@ -348,17 +422,106 @@ describe('toFieldWrites', () => {
 			/this field is read-only in Kizen/,
 		);
 		// A hidden field is written like any other (hidden only hides it in Kizen's UI).
-		expect(toFieldWrites(schema, values, { ...base, ignoreUnknownKeys: true })).toEqual({
+		expect(toFieldWrites(schema, values, { ...base, autoMap: true })).toEqual({
 			writes: [
 				{ id: secret.id, value: 'x' },
 				{ id: score.id, value: 1 },
 			],
+			notWritten: { unknown: ['colour'], readOnly: ['created'] },
 		});
 	});
 	it('names the field, the value and the expected form when a value cannot be converted', () => {
 		const result = toFieldWrites(schema, { lead_score: 'abc' }, base);
 		expect(result.problem && describeProblem(result.problem)).toBe(
 			'"Lead Score" (lead_score) cannot take "abc": expected a whole number, e.g. 42',
+		);
+	});
+});
+
+describe('which field an input key names (Map Automatically)', () => {
+	const first = field('text', { name: 'first_name', display_name: 'First Name' });
+	const score = field('integer', { name: 'lead_score', display_name: 'Score' });
+	const phone = field('phonenumber', { name: 'phone', display_name: 'Phone' });
+	const mobile = field('phonenumber', { name: 'mobile', display_name: 'Mobile Phone' });
+	// Two writable fields whose names fit "Work Phone" loosely: one by API name, one by display name.
+	const workA = field('phonenumber', { name: 'work_phone', display_name: 'Office' });
+	const workB = field('phonenumber', { name: 'office_line', display_name: 'Work Phone' });
+	// A read-only field and a writable one share a display name: the key can only mean the writable.
+	const createdRo = field('datetime', { name: 'created', display_name: 'Signed Up', is_read_only: true });
+	const signedUp = field('date', { name: 'joined_on', display_name: 'Signed-Up Date' });
+	const signup = field('date', { name: 'signup', display_name: 'Signed Up' });
+	const schema = buildSchema({ id: 'o9', name: 'leads', object_name: 'Leads' }, [
+		first,
+		score,
+		phone,
+		mobile,
+		workA,
+		workB,
+		createdRo,
+		signedUp,
+		signup,
+	]);
+	const auto = {
+		emptyValues: 'skip' as const,
+		multiValueMode: 'replace' as const,
+		autoMap: true,
+	};
+
+	it.each([
+		['first_name', first],
+		['First Name', first],
+		['FIRST NAME', first],
+		['first-name', first],
+		['firstName', first],
+		[' first_name ', first],
+		['Score', score],
+		['lead score', score],
+		['LEAD-SCORE', score],
+		[first.id, first],
+		['Mobile Phone', mobile],
+		['Signed Up', signup],
+	])('%j names %s', (key, expected) => {
+		expect(fieldForKey(schema, key).field).toBe(expected);
+	});
+	it('names no field for a key that fits none, and is ambiguous for one that fits two', () => {
+		expect(fieldForKey(schema, 'Lead Scores')).toEqual({});
+		expect(fieldForKey(schema, 'Work Phone').ambiguous).toEqual([workA, workB]);
+	});
+	it('writes every spreadsheet column that names a field, by display name too', () => {
+		const result = toFieldWrites(
+			schema,
+			{ 'First Name': 'Ada', 'Lead Score': '7', Phone: '+13125550100', Region: 'EMEA' },
+			auto,
+		);
+		expect(result).toEqual({
+			writes: [
+				{ id: first.id, value: 'Ada' },
+				{ id: score.id, value: 7 },
+				{ id: phone.id, value: '+13125550100' },
+			],
+			notWritten: { unknown: ['Region'], readOnly: [] },
+		});
+	});
+	it('refuses a key that fits two fields, naming both', () => {
+		const result = toFieldWrites(schema, { 'Work Phone': '+13125550100' }, auto);
+		expect(result.problem && describeProblem(result.problem)).toBe(
+			'Input key "Work Phone": it fits 2 fields: "Office" (work_phone), "Work Phone" (office_line). Name the field by its API name (rename the key, e.g. in an Edit Fields node), or use Define Below',
+		);
+	});
+	it('refuses two keys for one field, naming both keys', () => {
+		const result = toFieldWrites(schema, { 'First Name': 'Ada', first_name: 'Grace' }, auto);
+		expect(result.problem && describeProblem(result.problem)).toBe(
+			'"First Name" (first_name) cannot take "Grace": the field is given twice, as "First Name" and as "first_name". Keep one of them',
+		);
+	});
+	it('with Unmatched Input Keys → Fail the Item, refuses the item, naming every unmatched key', () => {
+		const result = toFieldWrites(
+			schema,
+			{ first_name: 'Ada', 'Lead Scores': 1, Region: 'EMEA', 'Signed Up': '2026-01-01', created: 'x' },
+			{ ...auto, unmatchedKeys: 'fail' },
+		);
+		expect(result.problem && describeProblem(result.problem)).toBe(
+			'Not written to Kizen: "Lead Scores", "Region": no field of Leads has these names (API name or display name); rename them or use Define Below. "created": read-only in Kizen. Options → Unmatched Input Keys decides whether such keys are ignored, reported or fail the item',
 		);
 	});
 });
@@ -372,15 +535,18 @@ describe('reads (Simplified output)', () => {
 		decimal,
 		owner,
 	]);
-	const read = (values: Record<string, unknown>) =>
-		simplifyRecord(schema, {
+	const read = (values: Record<string, unknown>) => {
+		const { id, ...fields } = simplifyRecord(schema, {
 			id: 'r1',
 			fields: Object.fromEntries(
 				[money, decimal, owner]
 					.filter((f) => f.name in values)
 					.map((f) => [f.id, { id: f.id, name: f.name, value: values[f.name] }]),
 			),
-		}).fields;
+		});
+		expect(id).toBe('r1');
+		return fields;
+	};
 	it('gives decimals and money amounts as numbers, whether Kizen sends numbers or strings', () => {
 		expect(read({ amount: { currency: 'USD', symbol: '$', amount: 320.81 }, share: 5.0 })).toEqual({
 			amount: 320.81,
@@ -405,5 +571,40 @@ describe('reads (Simplified output)', () => {
 			owner: { id: RECORD, first_name: 'Alex', last_name: 'Example', email: 'alex@example.com' },
 		});
 		expect(read({ owner: RECORD })).toEqual({ owner: { id: RECORD } });
+	});
+});
+
+describe('Simplified output is flat', () => {
+	it('gives {id, action, <API name>: value}, a field named id or action under field_<name>', () => {
+		const idField = field('text', { name: 'id', display_name: 'External ID' });
+		const actionField = field('text', { name: 'action', display_name: 'Next Action' });
+		const taken = field('text', { name: 'field_id', display_name: 'Field ID' });
+		const email = field('email', { name: 'email', display_name: 'Email' });
+		const schema = buildSchema({ id: 'o4', name: 'client_client', object_name: 'Contacts' }, [
+			idField,
+			actionField,
+			taken,
+			email,
+		]);
+		const value = (f: KizenField, v: unknown) => [f.id, { id: f.id, name: f.name, value: v }];
+		const out = simplifyRecord(schema, {
+			id: 'r1',
+			action: 'created',
+			fields: Object.fromEntries([
+				value(idField, 'ext-7'),
+				value(actionField, 'Call back'),
+				value(taken, 'taken'),
+				value(email, 'ada@example.com'),
+			]),
+		});
+		expect(out).toEqual({
+			id: 'r1',
+			action: 'created',
+			field_field_id: 'ext-7',
+			field_action: 'Call back',
+			field_id: 'taken',
+			email: 'ada@example.com',
+		});
+		expect(Object.keys(out).slice(0, 2)).toEqual(['id', 'action']);
 	});
 });

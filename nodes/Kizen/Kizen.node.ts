@@ -19,11 +19,17 @@ export class Kizen implements INodeType {
 		// `this.getNode().typeVersion` where the behaviour differs. New nodes get defaultVersion; version
 		// 1 keeps its parameters and behaviour. A rewrite would instead be a VersionedNodeType (n8n's
 		// Airtable node: Airtable.node.ts with v1/ and v2/).
-		version: [1],
+		// While there is one version it is a number, not `[1]`: n8n 2.8 adds its "Custom API Call"
+		// operation only when `defaultVersion === version` (load-nodes-and-credentials.js
+		// injectCustomApiCallOptions), which an array never equals.
+		version: 1,
 		defaultVersion: 1,
-		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
+		// "Create or Update: Contacts", "Search: deals": the operation's name, then the object (n8n
+		// gives a subtitle a locator's value only: the API name, Contacts' shown by its name).
+		subtitle:
+			'={{ ($parameter["operation"] === "upsert" ? "Create or Update" : $parameter["operation"].charAt(0).toUpperCase() + $parameter["operation"].slice(1)) + ": " + ($parameter["object"] === "client_client" ? "Contacts" : $parameter["object"] || "record") }}',
 		description:
-			'Create or update (upsert) records of any Kizen CRM object, such as Contacts or custom objects',
+			'Create or update (upsert), create, get, look up, search, update, archive and unarchive records of any Kizen CRM object, such as Contacts or custom objects',
 		defaults: { name: 'Kizen' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],

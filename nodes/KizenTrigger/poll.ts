@@ -64,7 +64,13 @@ export async function pollKizen(this: IPollFunctions): Promise<INodeExecutionDat
 	const client = await KizenClient.create(this);
 	const schemas = new SchemaCache(this, client);
 	const schema = await schemas.get(String(object ?? ''));
-	const setup: SearchSetup = { node, schema, schemas, tags: new TagCache(this, client) };
+	const setup: SearchSetup = {
+		node,
+		schema,
+		schemas,
+		tags: new TagCache(this, client),
+		timeZone: this.getTimezone(),
+	};
 	const body = searchBody(await searchFilters(setup, conditions), combine);
 	const fieldNames = fieldNamesToReturn(node, schema, options, undefined, ['created', 'updated']);
 	if (fieldNames) body.field_names = fieldNames;

@@ -53,7 +53,8 @@ let mockWorkflow: WorkflowType | undefined;
 /**
  * n8n's server CredentialsHelper (packages/cli/src/credentials-helper.ts) without the database:
  * `getDecrypted` = `applyDefaultsAndOverwrites` (credential defaults, then expressions resolved),
- * `authenticate` applies a generic `authenticate` by resolving keys and values with `{ $credentials }`.
+ * `authenticate` calls a function `authenticate(credentials, requestOptions)` and uses what it returns,
+ * or applies a generic `authenticate` by resolving keys and values with `{ $credentials }`.
  */
 export class HarnessCredentialsHelper extends ICredentialsHelper {
 	constructor(
@@ -83,8 +84,10 @@ export class HarnessCredentialsHelper extends ICredentialsHelper {
 		credentials: CredentialData, typeName: string, requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
 		workflow: WorkflowType, node: INode,
 	): Promise<IHttpRequestOptions> {
-		const { authenticate } = this.type(typeName);
-		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions as IHttpRequestOptions);
+		const type = this.type(typeName);
+		const { authenticate } = type;
+		// As n8n: a method call, and what it returns is the request n8n sends.
+		if (typeof authenticate === 'function') return await authenticate.call(type, credentials, requestOptions as IHttpRequestOptions);
 		if (typeof authenticate === 'object') {
 			if (requestOptions.headers === undefined) requestOptions.headers = {};
 			if (authenticate.type === 'generic') {

@@ -4,7 +4,7 @@
  * declarative `test: ICredentialTestRequest`. As there: defaults are applied to the data, a
  * temporary copy of the noOp node type gets one property whose `routing.request` is the test
  * request, n8n-core's RoutingNode runs it (resolving `$credentials` expressions and calling
- * httpRequestWithAuthentication → the credential's generic `authenticate`), then the rules apply.
+ * httpRequestWithAuthentication → the credential's `authenticate`), then the rules apply.
  */
 import type {
 	ICredentialsDecrypted, ICredentialType, IDataObject, IExecuteData, INode, INodeCredentialTestResult,

@@ -5,9 +5,13 @@
 import type {
 	ICredentialDataDecryptedObject,
 	IDataObject,
+	IConnections,
+	IExecuteFunctions,
 	INode,
 	INodeExecutionData,
 	INodeParameters,
+	INodeTypeDescription,
+	IWorkflowSettings,
 	ResourceMapperValue,
 } from 'n8n-workflow';
 
@@ -37,6 +41,30 @@ export const CREDENTIAL_ID = 'kizen-cred';
 export const byName = (value: string) => ({ __rl: true, mode: 'name', value });
 export const byId = (value: string) => ({ __rl: true, mode: 'id', value });
 export const fromList = (value: string) => ({ __rl: true, mode: 'list', value });
+/** The Record locator, as n8n stores it: By ID (the default for an expression), From List, By URL. */
+export const recordById = (value: string) => ({ __rl: true, mode: 'id', value });
+export const recordFromList = (value: string) => ({ __rl: true, mode: 'list', value });
+export const recordByUrl = (value: string) => ({ __rl: true, mode: 'url', value });
+
+/**
+ * The item an error names, as n8n reads it: its `itemIndex` (the editor shows "[item N]" from it;
+ * messages no longer repeat it).
+ */
+export const itemOf = (error: unknown): number | undefined =>
+	(error as { context?: { itemIndex?: number } } | undefined)?.context?.itemIndex;
+
+/**
+ * An error item as the node puts it out, n8n's Airtable V2 shape: json `{message, error}` and no
+ * item-level `error`, so n8n routes it to the error output and merges the input row into it.
+ */
+export function isErrorItem(item: { json: IDataObject; error?: unknown }): boolean {
+	return (
+		item.error === undefined &&
+		typeof item.json.message === 'string' &&
+		typeof item.json.error === 'string' &&
+		item.json.error !== ''
+	);
+}
 /** The Fields mapper as n8n stores it (schema left empty: the node reads its own schema). */
 const mapper = (
 	mappingMode: 'autoMapInputData' | 'defineBelow',
@@ -78,18 +106,76 @@ export async function runKizen(
 	credentials: ICredentialDataDecryptedObject = credentialsFor(sim),
 	onStart?: (cancel: () => void) => void,
 ) {
+	return await runKizenWith(sim, parameters, items, { node: extra, credentials, onStart });
+}
+
+/** A node that passes its input on, so the Kizen node has a previous node as in a real workflow. */
+const INPUT_TYPE = 'test.input';
+class InputNode {
+	description = {
+		displayName: 'Input',
+		name: INPUT_TYPE,
+		group: ['input'],
+		version: 1,
+		description: 'Passes its input on',
+		defaults: { name: 'Input' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeTypeDescription;
+
+	async execute(this: IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+export interface RunOptions {
+	/** The Kizen node's own settings (onError, retryOnFail...). */
+	node?: Partial<INode>;
+	/** Workflow settings, e.g. `{ timezone: 'America/Chicago' }`. */
+	settings?: IWorkflowSettings;
+	/**
+	 * Feed the items through an "Input" node first, as a real workflow does: n8n then merges a
+	 * failed item's input row into its error item on the error output.
+	 */
+	afterInput?: boolean;
+	credentials?: ICredentialDataDecryptedObject;
+	onStart?: (cancel: () => void) => void;
+}
+
+export async function runKizenWith(
+	sim: Simulator,
+	parameters: INodeParameters,
+	items: INodeExecutionData[] | IDataObject[],
+	options: RunOptions = {},
+) {
 	const inputItems = (items as Array<INodeExecutionData | IDataObject>).map((item) =>
 		'json' in item && typeof item.json === 'object'
 			? (item as INodeExecutionData)
 			: { json: item as IDataObject },
 	);
+	const kizen = kizenNode(parameters, options.node);
+	const input: INode = {
+		id: 'input-node',
+		name: 'Input',
+		type: INPUT_TYPE,
+		typeVersion: 1,
+		position: [-200, 0],
+		parameters: {},
+	};
+	const workflow: { nodes: INode[]; connections: IConnections } = options.afterInput
+		? {
+				nodes: [input, kizen],
+				connections: { Input: { main: [[{ node: 'Kizen', type: 'main', index: 0 }]] } },
+			}
+		: { nodes: [kizen], connections: {} };
 	return await engine.runWorkflow({
-		workflow: { nodes: [kizenNode(parameters, extra)], connections: {} },
-		nodeTypes: { [KIZEN_TYPE]: new Kizen() },
+		workflow: { ...workflow, settings: options.settings },
+		nodeTypes: { [KIZEN_TYPE]: new Kizen(), [INPUT_TYPE]: new InputNode() as never },
 		credentialTypes: { kizenApi: new KizenApi() },
-		credentials: { [CREDENTIAL_ID]: credentials },
+		credentials: { [CREDENTIAL_ID]: options.credentials ?? credentialsFor(sim) },
 		inputItems,
-		onStart,
+		onStart: options.onStart,
 	});
 }
 

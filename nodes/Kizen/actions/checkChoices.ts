@@ -6,8 +6,6 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { itemPrefix } from '../helpers/errors';
-
 export function checkChoices(
 	this: IExecuteFunctions,
 	itemIndex: number,
@@ -43,7 +41,7 @@ function checkChoice(
 	const offered = choices.map((choice) => `${JSON.stringify(choice.value)} (${choice.name})`);
 	throw new NodeOperationError(
 		this.getNode(),
-		`${itemPrefix({ itemIndex })}${label} is ${JSON.stringify(value)}, which is not one of its choices`,
+		`${label} is ${JSON.stringify(value)}, which is not one of its choices`,
 		{
 			description: `Use one of: ${offered.join(', ')}. Nothing was sent to Kizen for this item.`,
 			itemIndex,

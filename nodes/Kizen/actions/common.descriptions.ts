@@ -1,6 +1,8 @@
 /** Parameters shared by the Record operations. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { RECORD_URL_EXAMPLE, RECORD_URL_REGEX } from '../helpers/recordUrl';
+
 /** An operation's "Options" collection, its entries in the alphabetical order n8n's lint wants. */
 export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	return {
@@ -72,9 +74,10 @@ export const fieldsMapper: INodeProperties = {
 	default: { mappingMode: 'defineBelow', value: null },
 	required: true,
 	description:
-		'The record’s fields. Map Automatically matches input keys to Kizen field API names; Define Below lets you set each field. Read-only and hidden fields are not offered.',
+		'The record’s fields. Map Automatically writes each input key to the field with that API name or display name (case, spaces, _ and - ignored: "First Name" fills first_name); Define Below lets you set each field. Read-only fields are not offered.',
 	typeOptions: {
-		loadOptionsDependsOn: ['object.value'],
+		// The operation decides which fields are required (Create: the name; Update: none).
+		loadOptionsDependsOn: ['object.value', 'operation'],
 		resourceMapper: {
 			resourceMapperMethod: 'getFields',
 			mode: 'add',
@@ -90,22 +93,52 @@ export const fieldsMapper: INodeProperties = {
 /** Options every Record operation offers: how hard to push Kizen and how long to wait. */
 export const transportOptions: INodeProperties[] = [
 	{
+		displayName: 'Concurrency',
+		name: 'concurrencyMode',
+		type: 'options',
+		default: 'adaptive',
+		options: [
+			{
+				name: 'Adaptive',
+				value: 'adaptive',
+				description:
+					'Start with a few requests at once and send more while Kizen answers as fast as at its quickest, up to Max Concurrent Requests; send fewer when its answers slow down or it rate-limits',
+			},
+			{
+				name: 'Fixed',
+				value: 'fixed',
+				description: 'Always send Max Concurrent Requests at once',
+			},
+		],
+		description:
+			'How many requests are sent to Kizen at the same time. Adaptive finds what Kizen handles well without a setting; Fixed is for a number you know.',
+	},
+	{
 		displayName: 'Max Attempts',
 		name: 'maxAttempts',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 10 },
 		default: 5,
 		description:
-			'How many times to try a request in total when Kizen answers 429 (rate limited), 502, 503 or 504, or the connection drops or times out. Waits grow exponentially and honour Retry-After.',
+			'How many times to try a request in total when Kizen answers 502, 503 or 504, or the connection drops or times out. Waits grow exponentially and honour Retry-After. A 429 (rate limited) does not use up attempts: see Rate Limit Wait. Only the failed request is repeated, and only when repeating it is safe; Settings → Retry On Fail instead runs the whole node again, every item.',
 	},
 	{
 		displayName: 'Max Concurrent Requests',
 		name: 'maxConcurrency',
 		type: 'number',
 		typeOptions: { minValue: 1, maxValue: 50 },
-		default: 8,
+		default: 32,
 		description:
-			'How many items are sent to Kizen at the same time. 1 sends them one after another. Output order always follows input order.',
+			'The most requests sent to Kizen at the same time: the ceiling with Concurrency Adaptive, the number with Fixed. 1 sends items one after another. Output order always follows input order.',
+	},
+	{
+		displayName: 'Rate Limit Wait (Seconds)',
+		name: 'rateLimitWaitSeconds',
+		type: 'number',
+		typeOptions: { minValue: 0, maxValue: 3600 },
+		default: 300,
+		description:
+			'How long one item may keep being rate-limited (Kizen answers 429) before it fails. Meanwhile every request waits for Retry-After and the node resumes at the rate Kizen accepts. 0 fails an item at its first 429.',
 	},
 	{
 		displayName: 'Timeout (Seconds)',
@@ -117,14 +150,57 @@ export const transportOptions: INodeProperties[] = [
 	},
 ];
 
-export const recordIdParameter: INodeProperties = {
-	displayName: 'Record ID',
+const RECORD_ID_EXAMPLE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
+
+/** The record Get, Update, Archive and Unarchive act on: from a list, by ID or by its Kizen URL. */
+export const recordLocator: INodeProperties = {
+	displayName: 'Record',
 	name: 'recordId',
-	type: 'string',
-	default: '',
+	type: 'resourceLocator',
+	default: { mode: 'list', value: '' },
 	required: true,
-	placeholder: 'e.g. 7c9e6679-7425-40de-944b-e07fc1f90ae7',
-	description: 'The record’s ID (a UUID), as output by Create or Update, Lookup or Search',
+	description:
+		'The record to act on: pick it from the list (search by name, or email for Contacts), give its ID (as output by Create or Update, Lookup or Search), or paste the address of its page in Kizen',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			placeholder: 'Select a record...',
+			typeOptions: { searchListMethod: 'searchRecords', searchable: true },
+		},
+		{
+			displayName: 'By ID',
+			name: 'id',
+			type: 'string',
+			placeholder: `e.g. ${RECORD_ID_EXAMPLE}`,
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: UUID_REGEX,
+						errorMessage: `A record ID is a UUID, e.g. ${RECORD_ID_EXAMPLE}`,
+					},
+				},
+			],
+		},
+		{
+			displayName: 'By URL',
+			name: 'url',
+			type: 'string',
+			placeholder: `e.g. ${RECORD_URL_EXAMPLE}`,
+			extractValue: { type: 'regex', regex: RECORD_URL_REGEX },
+			validation: [
+				{
+					type: 'regex',
+					properties: {
+						regex: RECORD_URL_REGEX,
+						errorMessage: `A Kizen record URL, as the address bar shows it on the record's page, e.g. ${RECORD_URL_EXAMPLE}`,
+					},
+				},
+			],
+		},
+	],
 };
 
 /** Options shared by the operations that write fields. */
@@ -205,6 +281,45 @@ export const writeOptions = {
 		default: false,
 		description: 'Whether to return every field of the record, not only the fields written',
 	},
+	dateFormat: {
+		displayName: 'Date Format',
+		name: 'dateFormat',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. MM/dd/yyyy',
+		description:
+			'How dates that are not ISO-8601 are written in the input, in Luxon’s tokens: MM/dd/yyyy (03/31/2026), dd.MM.yyyy (31.03.2026), d MMM yyyy (31 Mar 2026), MM/dd/yyyy HH:mm. ISO dates and timestamps are read as well. Without it, such dates fail the item rather than be guessed. Times without an offset are read in the workflow’s time zone (Settings → Timezone).',
+	},
+	defaultCountryCode: {
+		displayName: 'Default Country Code',
+		name: 'defaultCountryCode',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. 1',
+		description:
+			'The calling code national phone numbers belong to: 1 turns (312) 555-0100 into +13125550100, 44 turns 020 7946 0958 into +442079460958. Numbers that start with + are sent as given. Without it, numbers without a country code fail the item.',
+	},
+	unmatchedKeys: {
+		displayName: 'Unmatched Input Keys',
+		name: 'unmatchedKeys',
+		type: 'options',
+		default: 'warn',
+		options: [
+			{
+				name: 'Warn',
+				value: 'warn',
+				description: 'Write the others and list the unmatched keys once in a notice',
+			},
+			{ name: 'Ignore', value: 'ignore', description: 'Write the others, say nothing' },
+			{
+				name: 'Fail the Item',
+				value: 'fail',
+				description: 'Report an error for each item that has such a key',
+			},
+		],
+		description:
+			'Map Automatically only: what to do with input keys that name no writable field (no API name or display name fits, or the field is read-only)',
+	},
 } satisfies Record<string, INodeProperties>;
 
 /** Options of the operations that read records: which fields come back. */
@@ -237,7 +352,7 @@ export const outputOption: INodeProperties = {
 			name: 'Simplified',
 			value: 'simplified',
 			description:
-				'ID, action (for writes), object and the fields by API name with plain values (option labels, numbers, related record IDs)',
+				'ID, action (for writes) and one key per field, by API name, with plain values (option labels, numbers, related record IDs)',
 		},
 		{ name: 'Raw', value: 'raw', description: 'Kizen’s response exactly as it came' },
 	],

@@ -18,11 +18,11 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
-import { itemPrefix } from '../helpers/errors';
+import { ExecutionHints } from '../helpers/hints';
 import type { ObjectSchema } from '../helpers/interfaces';
 import { SchemaCache } from '../helpers/schema';
 import { TagCache } from '../helpers/tags';
-import { KizenClient, requestSettingsFrom, runConcurrently } from '../transport';
+import { KizenClient, RequestNotStarted, requestSettingsFrom, runConcurrently } from '../transport';
 import { checkChoices } from './checkChoices';
 
 export interface ItemContext {
@@ -32,6 +32,8 @@ export interface ItemContext {
 	schemas: SchemaCache;
 	/** The execution's tag cache: a field's tags are read once, when a value or filter needs them. */
 	tags: TagCache;
+	/** Notices for the output panel, added once when the items are done (e.g. unmatched keys). */
+	hints: ExecutionHints;
 }
 
 /** Sends one prepared item and returns its output item(s). */
@@ -62,13 +64,10 @@ export async function runItems(
 ): Promise<INodeExecutionData[]> {
 	const continueOnFail = this.continueOnFail();
 	let client: KizenClient;
-	let concurrency: number;
 	try {
 		// Transport options shape the whole batch, not one item: read once.
 		const options = this.getNodeParameter('options', 0, {}) as IDataObject;
-		const { concurrency: limit, ...settings } = requestSettingsFrom(options);
-		concurrency = limit;
-		client = await KizenClient.create(this, settings);
+		client = await KizenClient.create(this, requestSettingsFrom(options));
 	} catch (caught) {
 		// Nothing can start (credential or Base URL refused): every item fails, each on its own.
 		if (!continueOnFail) throw asNodeError.call(this, caught);
@@ -78,6 +77,7 @@ export async function runItems(
 	}
 	const schemas = new SchemaCache(this, client);
 	const tags = new TagCache(this, client);
+	const hints = new ExecutionHints();
 	const output: Array<INodeExecutionData[] | undefined> = new Array(items.length);
 
 	// Phase 1: prepare every item.
@@ -89,7 +89,7 @@ export async function runItems(
 			checkChoices.call(this, itemIndex, properties);
 			const object = this.getNodeParameter('object', itemIndex, '', { extractValue: true });
 			const schema = await schemas.get(String(object ?? ''), itemIndex);
-			sends[itemIndex] = await prepare(itemIndex, { client, schema, schemas, tags });
+			sends[itemIndex] = await prepare(itemIndex, { client, schema, schemas, tags, hints });
 		} catch (caught) {
 			const error = asItemError.call(this, caught, itemIndex);
 			if (!continueOnFail) throw withProgress(error, [], items.length, rerun);
@@ -97,10 +97,12 @@ export async function runItems(
 		}
 	}
 
-	// Phase 2: send what was prepared.
+	// Phase 2: send what was prepared. As many items are under way as the client may ever have
+	// requests in flight; the client's gate decides how many really are (adaptive or fixed).
 	const done: boolean[] = new Array(items.length).fill(false);
 	let firstFailure: { itemIndex: number; error: NodeError } | undefined;
-	await runConcurrently(items.length, concurrency, async (itemIndex) => {
+	const workers = client.settings.concurrency.maxConcurrency;
+	await runConcurrently(items.length, workers, async (itemIndex) => {
 		const send = sends[itemIndex];
 		sends[itemIndex] = undefined; // the prepared body is not needed once sent
 		if (!send || client.cancelled()) return;
@@ -111,16 +113,22 @@ export async function runItems(
 			output[itemIndex] = Array.isArray(result) ? result : [result];
 			done[itemIndex] = true;
 		} catch (caught) {
+			// Waiting for its first request when the node stopped starting new ones: not sent.
+			if (caught instanceof RequestNotStarted) return;
 			const error = asItemError.call(this, caught, itemIndex);
 			if (continueOnFail) output[itemIndex] = [errorItem(error, itemIndex)];
-			else if (!firstFailure || itemIndex < firstFailure.itemIndex) {
-				firstFailure = { itemIndex, error };
+			else {
+				client.stopNewRequests();
+				if (!firstFailure || itemIndex < firstFailure.itemIndex)
+					firstFailure = { itemIndex, error };
 			}
 		}
 	});
 	// Stopped by the user: n8n discards the output and shows the execution as stopped.
 	if (client.cancelled()) return [];
 	if (firstFailure) throw withProgress(firstFailure.error, done, items.length, rerun);
+	const notices = hints.hints();
+	if (notices.length) this.addExecutionHints(...notices);
 	return output.flatMap((result) => result ?? []);
 }
 
@@ -129,15 +137,17 @@ function asNodeError(this: IExecuteFunctions, caught: unknown): NodeError {
 	return new NodeOperationError(this.getNode(), caught as Error);
 }
 
-/** The error as this item's own: an error without the item's number gets it. */
+/**
+ * The error as this item's own: it carries the item's `itemIndex`, from which n8n names the item
+ * (the editor adds "[item N]" to the node's error), so the message does not repeat it.
+ */
 function asItemError(this: IExecuteFunctions, caught: unknown, itemIndex: number): NodeError {
 	const error = caught as NodeError & { description?: string | null; context?: IDataObject };
 	const named =
 		(error instanceof NodeApiError || error instanceof NodeOperationError) &&
-		error.context?.itemIndex === itemIndex &&
-		/^Item \d+/.test(error.message);
+		error.context?.itemIndex === itemIndex;
 	if (named) return error;
-	const message = `${itemPrefix({ itemIndex })}${error?.message ?? String(caught)}`;
+	const message = error?.message ?? String(caught);
 	const description = error?.description ?? undefined;
 	if (error instanceof NodeApiError) {
 		const copy = new NodeApiError(this.getNode(), {} as never, {
@@ -185,9 +195,12 @@ function ranges(indexes: number[]): string {
 }
 
 /**
- * An error item: routed to the error output when the node uses one, else kept in place. n8n
- * rewrites its json to `{error: message}`; the hint and Kizen's request ID stay on `error`.
+ * An error item in n8n's Airtable V2 shape, `{message, error}` and no item-level `error`: n8n
+ * routes it to the error output when the node has one and there merges the failed input row into
+ * it, so the branch can fix and replay the row (an item-level `error` would make n8n replace the
+ * json with `{error: message}`). `error` is what to do about it, with Kizen's request ID.
  */
 function errorItem(error: NodeError, itemIndex: number): INodeExecutionData {
-	return { json: { error: error.message }, error, pairedItem: { item: itemIndex } };
+	const advice = error.description || error.message;
+	return { json: { message: error.message, error: advice }, pairedItem: { item: itemIndex } };
 }

@@ -1,7 +1,9 @@
 /**
- * Turns Kizen's answers (and the lack of one) into errors a user can act on: which item, which
- * field, what Kizen said and what to change. Every API error carries Kizen's X-Request-ID so a
- * Kizen admin can find the request in their logs.
+ * Turns Kizen's answers (and the lack of one) into errors a user can act on: which field, what
+ * Kizen said and what to change. Every API error carries Kizen's X-Request-ID so a Kizen admin can
+ * find the request in their logs. The item is named as n8n names it, by `itemIndex`: the editor adds
+ * "[item N]" to a node error that carries it, and an error item is paired with its input and, on
+ * the error output, carries its input row; so messages never repeat the item number.
  */
 import type { INode, JsonObject } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
@@ -11,8 +13,11 @@ import type { FieldWrite, KizenResponse, ObjectSchema } from './interfaces';
 
 export interface ErrorContext {
 	itemIndex?: number;
-	/** How the item is known to the user (its lookup value or record id). */
-	itemLabel?: string;
+	/**
+	 * The record a request looked for (`Record ID 7c9e…`), and what to check: a 404 then says that
+	 * this record was not found (the object was read before, so it exists).
+	 */
+	notFound?: { what: string; hint: string };
 	/** The `fields` array that was sent, to map Kizen's positional errors back to field names. */
 	sentFields?: FieldWrite[];
 	schema?: ObjectSchema;
@@ -47,12 +52,6 @@ export function isSuccess(response: KizenResponse): boolean {
 	return isSuccessStatus(response.statusCode) && response.malformed === undefined;
 }
 
-export function itemPrefix(context: ErrorContext): string {
-	if (context.itemIndex === undefined) return '';
-	const label = context.itemLabel ? ` (${JSON.stringify(context.itemLabel)})` : '';
-	return `Item ${context.itemIndex}${label}: `;
-}
-
 /** Builds the error for an unsuccessful answer from `KizenClient.request`. */
 export function kizenApiError(
 	node: INode,
@@ -70,14 +69,14 @@ export function kizenApiError(
 			? (response.body as JsonObject)
 			: {};
 	const error = new NodeApiError(node, body, {
-		message: `${itemPrefix(context)}${message}`,
+		message,
 		description,
 		httpCode: response.statusCode ? String(response.statusCode) : undefined,
 		itemIndex: context.itemIndex,
 	});
 	// NodeApiError swaps a message that mentions a network code (ECONNRESET...) or, by substring,
 	// words in user data for a generic text; ours already says what happened, so keep it.
-	error.message = `${itemPrefix(context)}${message}`;
+	error.message = message;
 	return error;
 }
 
@@ -87,6 +86,13 @@ function mayHaveHappened(sideEffect: NonNullable<ErrorContext['sideEffect']>): s
 			? ' A second Create would make a duplicate; Create or Update never does.'
 			: '';
 	return `The record may have been ${sideEffect}: check in Kizen before running this item again.${duplicate}`;
+}
+
+/** `0.4 s`, `12 s`, `3 min 20 s`. */
+function seconds(ms: number): string {
+	if (ms < 10_000) return `${Math.round(ms / 100) / 10} s`;
+	const total = Math.round(ms / 1000);
+	return total < 120 ? `${total} s` : `${Math.floor(total / 60)} min ${total % 60} s`;
 }
 
 function describe(
@@ -162,6 +168,13 @@ function describe(
 				hint: 'Ask a Kizen admin to grant the API user’s role access to this object and its fields.',
 			};
 		case 404:
+			// The object was read before any record request, so a record request's 404 is the record's.
+			if (context.notFound) {
+				return {
+					message: `Kizen has no record with ${context.notFound.what} (404${detail ? `: ${detail}` : ''})`,
+					hint: context.notFound.hint,
+				};
+			}
 			return {
 				message: `Not found in Kizen (404${detail ? `: ${detail}` : ''})`,
 				hint: 'The record or object does not exist, or the API user cannot see it (an archived record is not found either).',
@@ -184,8 +197,8 @@ function describe(
 			};
 		case 429:
 			return {
-				message: `Kizen rate-limited this request and it still failed after ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
-				hint: 'Lower Options → Max Concurrent Requests, or raise Options → Max Attempts.',
+				message: `Kizen kept rate-limiting this request (HTTP 429) for ${seconds(response.rateLimitedMs ?? 0)}, ${tries}${response.retryAfter ? ` (last Retry-After: ${response.retryAfter})` : ''}`,
+				hint: 'Kizen accepted fewer requests than this run needed for longer than Options → Rate Limit Wait allows (the node already slows down to the rate Kizen accepts). Raise Rate Limit Wait, or run the workflow when the account is less busy.',
 			};
 		case 500:
 			return {

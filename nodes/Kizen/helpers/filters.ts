@@ -16,7 +16,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { KizenField, ObjectSchema } from './interfaces';
 import { CONTACTS_OBJECT } from './interfaces';
-import type { ValueLookups } from './values';
+import type { ValueContext } from './values';
 import { convertValue, listParts, MULTI_CHOICE_TYPES, SINGLE_CHOICE_TYPES } from './values';
 
 /** How a condition's value is read and sent. */
@@ -120,7 +120,7 @@ const DATE_LABELS: Partial<Record<ConditionKey, string>> = {
 };
 
 /** What the filter builder needs besides the schema: which fields are built-in, and tags. */
-export interface FilterContext extends ValueLookups {
+export interface FilterContext extends ValueContext {
 	schema: ObjectSchema;
 	builtInIds: Set<string>;
 }

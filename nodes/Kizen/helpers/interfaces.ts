@@ -50,6 +50,8 @@ export interface ObjectSchema {
 	fields: KizenField[];
 	byApiName: Map<string, KizenField>;
 	byId: Map<string, KizenField>;
+	/** Fields by `looseName` of their API name and of their display name (see `fieldForKey`). */
+	byLooseName: Map<string, KizenField[]>;
 	/** `email` for Contacts, `name` for every other object. */
 	identifierFieldName: string;
 }
@@ -73,6 +75,8 @@ export interface KizenResponse {
 	malformed?: string;
 	/** Where a 3xx answer pointed (never followed). */
 	location?: string;
+	/** How long the request had been rate-limited (429) when it gave up, in milliseconds. */
+	rateLimitedMs?: number;
 }
 
 export const CONTACTS_OBJECT = 'client_client';

@@ -1,10 +1,12 @@
 /**
- * Output shapes. Raw is Kizen's response as it came. Simplified is what most workflows want next:
- * `{id, action, object, fields: {apiName: plainValue}}`, with option and tag labels instead of
- * option objects, related record ids instead of `{id, name}`, numbers for money and decimals
- * (Kizen sends them as numbers or as strings, sources differ), team members as the person Kizen
- * sends `{id, first_name, last_name, email}`, and a field Kizen summarised (more than 100 values)
- * as `{value_summary: {count}}`, never as a silent null.
+ * Output shapes. Raw is Kizen's response as it came. Simplified is what most workflows want next,
+ * flat as n8n's Airtable node gives records, so the Table view shows a column per field and later
+ * nodes read `$json.email`: `{id, action, <field API name>: plainValue, ...}`, with option and tag
+ * labels instead of option objects, related record ids instead of `{id, name}`, numbers for money
+ * and decimals (Kizen sends them as numbers or as strings, sources differ), team members as the
+ * person Kizen sends `{id, first_name, last_name, email}`, and a field Kizen summarised (more than
+ * 100 values) as `{value_summary: {count}}`, never as a silent null. Shared by every node of the
+ * package that outputs records.
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -20,20 +22,31 @@ interface ReadFieldValue {
 	value_summary?: { count?: number };
 }
 
+/** Keys Simplified output sets itself; a field with such an API name comes out as `field_<name>`. */
+export const RESERVED_OUTPUT_KEYS = ['id', 'action'];
+
 export function simplifyRecord(schema: ObjectSchema, body: IDataObject): IDataObject {
-	const fields: IDataObject = {};
+	const values = new Map<string, unknown>();
 	const entries = (body.fields ?? {}) as Record<string, ReadFieldValue>;
 	for (const [fieldId, entry] of Object.entries(entries)) {
 		const field = schema.byId.get(entry?.id ?? fieldId);
 		const apiName = field?.name ?? entry?.name ?? fieldId;
 		if (entry?.value_summary && !('value' in entry))
-			fields[apiName] = { value_summary: entry.value_summary };
-		else fields[apiName] = field ? plainValue(field, entry?.value) : (entry?.value as IDataObject);
+			values.set(apiName, { value_summary: entry.value_summary });
+		else values.set(apiName, field ? plainValue(field, entry?.value) : entry?.value);
 	}
 	const simplified: IDataObject = { id: body.id };
 	if (body.action !== undefined) simplified.action = body.action;
-	simplified.object = schema.object.name;
-	simplified.fields = fields;
+	const taken = new Set([...RESERVED_OUTPUT_KEYS, ...values.keys()]);
+	for (const [apiName, value] of values) {
+		let key = apiName;
+		if (RESERVED_OUTPUT_KEYS.includes(apiName)) {
+			do key = `field_${key}`;
+			while (taken.has(key));
+			taken.add(key);
+		}
+		simplified[key] = value as IDataObject[keyof IDataObject];
+	}
 	return simplified;
 }
 

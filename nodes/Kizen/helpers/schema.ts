@@ -9,7 +9,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { KizenClient, KizenContext } from '../transport';
 import { isWebPage } from '../transport';
-import { isSuccess, itemPrefix, kizenApiError } from './errors';
+import { isSuccess, kizenApiError } from './errors';
 import type { KizenField, KizenObject, KizenResponse, ObjectSchema } from './interfaces';
 import { CONTACTS_OBJECT } from './interfaces';
 
@@ -34,7 +34,7 @@ export class SchemaCache {
 		const key = identifier.trim();
 		const problem = identifierProblem(key);
 		if (problem) {
-			throw new NodeOperationError(this.ctx.getNode(), `${itemPrefix({ itemIndex })}${problem}`, {
+			throw new NodeOperationError(this.ctx.getNode(), problem, {
 				description: `Pick the object from the list, or give its API name (Contacts are "${CONTACTS_OBJECT}") or UUID. Nothing was sent to Kizen for this item.`,
 				itemIndex,
 			});
@@ -87,7 +87,7 @@ export class SchemaCache {
 			return (itemIndex) =>
 				new NodeOperationError(
 					node,
-					`${itemPrefix({ itemIndex })}Kizen did not say which fields of "${schema.object.name}" are built-in, so no filter can be built`,
+					`Kizen did not say which fields of "${schema.object.name}" are built-in, so no filter can be built`,
 					{
 						description: `Its settings-search field list came without "is_default". Kizen request ID: ${response.requestId ?? 'none'}`,
 						itemIndex,
@@ -120,14 +120,10 @@ export class SchemaCache {
 		const node = this.ctx.getNode();
 		if (response.statusCode === 404 && !isWebPage(response.body)) {
 			return (itemIndex) =>
-				new NodeOperationError(
-					node,
-					`${itemPrefix({ itemIndex })}Kizen has no object "${identifier}" that this user can see`,
-					{
-						description: `Pick the object from the list, or check its API name (Contacts are "${CONTACTS_OBJECT}") or UUID. Kizen request ID: ${response.requestId ?? 'none'}`,
-						itemIndex,
-					},
-				);
+				new NodeOperationError(node, `Kizen has no object "${identifier}" that this user can see`, {
+					description: `Pick the object from the list, or check its API name (Contacts are "${CONTACTS_OBJECT}") or UUID. Kizen request ID: ${response.requestId ?? 'none'}`,
+					itemIndex,
+				});
 		}
 		return (itemIndex) =>
 			kizenApiError(node, response, { itemIndex, during: `Reading the object "${identifier}"` });
@@ -142,13 +138,29 @@ function identifierProblem(identifier: string): string | undefined {
 }
 
 export function buildSchema(object: KizenObject, fields: KizenField[]): ObjectSchema {
+	const byLooseName = new Map<string, KizenField[]>();
+	for (const field of fields) {
+		for (const name of new Set([looseName(field.name), looseName(field.display_name ?? '')])) {
+			const named = byLooseName.get(name) ?? [];
+			if (name && !named.includes(field)) byLooseName.set(name, [...named, field]);
+		}
+	}
 	return {
 		object,
 		fields,
 		byApiName: new Map(fields.map((field) => [field.name, field])),
 		byId: new Map(fields.map((field) => [field.id, field])),
+		byLooseName,
 		identifierFieldName: object.name === CONTACTS_OBJECT ? 'email' : 'name',
 	};
+}
+
+/**
+ * `First Name`, `first_name`, `FIRST-NAME` → `firstname`: how an input key and a field's API name
+ * or display name compare when they are not the same text (case, spaces, `_` and `-` ignored).
+ */
+export function looseName(text: string): string {
+	return text.toLowerCase().replace(/[\s_-]+/g, '');
 }
 
 /**
@@ -157,4 +169,41 @@ export function buildSchema(object: KizenObject, fields: KizenField[]): ObjectSc
  */
 export function isWritable(field: KizenField): boolean {
 	return !field.is_read_only;
+}
+
+/** Kizen's field type codes in plain words, for the field lists in the editor. */
+const FIELD_TYPE_LABELS: Record<string, string> = {
+	text: 'Text',
+	longtext: 'Long text',
+	wysiwyg: 'Rich text',
+	email: 'Email',
+	phonenumber: 'Phone number',
+	integer: 'Whole number',
+	decimal: 'Decimal number',
+	money: 'Money',
+	rating: 'Rating',
+	checkbox: 'Checkbox',
+	checkboxes: 'Checkboxes',
+	dropdown: 'Dropdown',
+	radio: 'Radio buttons',
+	status: 'Status',
+	selector: 'Selector',
+	choices: 'Choices',
+	yesnomaybe: 'Yes / No / Maybe',
+	dynamictags: 'Tags',
+	date: 'Date',
+	datetime: 'Date and time',
+	timezone: 'Time zone',
+	team_selector: 'Team member',
+	files: 'Files',
+};
+
+/** `Phone number`, `Tags`, `Relationship (many)`: a field's type as the editor lists it. */
+export function fieldTypeLabel(field: KizenField): string {
+	if (field.field_type === 'relationship') {
+		return /to_many$/.test(field.relation?.cardinality ?? '')
+			? 'Relationship (many)'
+			: 'Relationship (one)';
+	}
+	return FIELD_TYPE_LABELS[field.field_type] ?? field.field_type;
 }

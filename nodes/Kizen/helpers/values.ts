@@ -2,8 +2,10 @@
  * The one value-conversion module: a rule per Kizen field type that turns what an n8n item holds
  * (strings from a spreadsheet, numbers, booleans, Luxon or JS dates, option labels) into the form
  * Kizen's API accepts (KIZEN-API.md, "Value formats"). A rule either returns the value to send or
- * says what form it expected; the caller turns that into a per-item error naming the field.
+ * says what form it expected; the caller turns that into a per-item error naming the field. It also
+ * decides which field an input key names (`fieldForKey`: Map Automatically and Define Below alike).
  */
+import { DateTime } from 'luxon';
 import type { IDataObject } from 'n8n-workflow';
 
 import type {
@@ -13,7 +15,7 @@ import type {
 	KizenTag,
 	ObjectSchema,
 } from './interfaces';
-import { isWritable } from './schema';
+import { isWritable, looseName } from './schema';
 import { closestNames, findTag } from './tags';
 
 export type Conversion = { value: unknown; problem?: undefined } | { problem: string };
@@ -40,10 +42,18 @@ export const MULTI_CHOICE_TYPES = new Set(['checkboxes', 'dynamictags']);
  */
 const MULTI_CHOICE_ELEMENT: 'object' | 'bare' = 'object';
 
-/** Data the value rules need from Kizen beyond the field itself, loaded before converting. */
-export interface ValueLookups {
+/** What the value rules need beyond the field itself: data loaded from Kizen, and the settings. */
+export interface ValueContext {
 	/** Tags of dynamictags fields by field ID (TagCache.forFields). */
 	tags?: Map<string, KizenTag[]>;
+	/** The workflow's time zone (IANA): a date-time without an offset is read in it. UTC if unset. */
+	timeZone?: string;
+	/** Options → Date Format: a Luxon format such as `MM/dd/yyyy`, for dates that are not ISO-8601. */
+	dateFormat?: string;
+	/** Options → Default Country Code: the calling code (`1`, `44`) national phone numbers get. */
+	defaultCountryCode?: string;
+	/** Whether the operation offers those two options, so a refusal can point to them. */
+	offersFormatOptions?: boolean;
 }
 const TEXT_MAX_LENGTH = 255;
 /** Kizen's integers are 4-byte (KIZEN-API.md); out of range it may answer 500, so refuse here. */
@@ -93,7 +103,7 @@ export function isEmptyValue(value: unknown): boolean {
 export function convertValue(
 	field: KizenField,
 	raw: unknown,
-	lookups: ValueLookups = {},
+	context: ValueContext = {},
 ): Conversion {
 	const type = field.field_type;
 	if (SINGLE_CHOICE_TYPES.has(type)) return toChoice(field, raw);
@@ -103,7 +113,7 @@ export function convertValue(
 		return each(whole ? [raw] : raw, (part) => multiChoice(toChoice(field, part)));
 	}
 	if (type === 'dynamictags') {
-		const tags = lookups.tags?.get(field.id);
+		const tags = context.tags?.get(field.id);
 		if (!tags) return { problem: 'the field’s tags were not loaded from Kizen' };
 		const whole = typeof raw === 'string' && findTag(tags, raw.trim());
 		return each(whole ? [raw] : raw, (part) => multiChoice(toTag(tags, part)));
@@ -121,7 +131,7 @@ export function convertValue(
 				'an email address, e.g. jane@example.com',
 			);
 		case 'phonenumber':
-			return toPhone(raw);
+			return toPhone(raw, context);
 		case 'timezone':
 			return toTimezone(field, raw);
 		case 'integer':
@@ -134,9 +144,9 @@ export function convertValue(
 		case 'checkbox':
 			return toBoolean(raw);
 		case 'date':
-			return toDate(raw, false);
+			return toDate(raw, false, context);
 		case 'datetime':
-			return toDate(raw, true);
+			return toDate(raw, true, context);
 		case 'relationship':
 			return isRelationshipMany(field) ? each(raw, toRecordRef) : toRecordRef(raw);
 		case 'team_selector':
@@ -149,12 +159,19 @@ export function convertValue(
 	}
 }
 
+export type UnmatchedKeys = 'ignore' | 'warn' | 'fail';
+
 export interface FieldWriteOptions {
 	emptyValues: EmptyValues;
 	multiValueMode: MultiValueMode;
-	/** Auto-map: input keys that are not writable fields are ignored rather than refused. */
-	ignoreUnknownKeys: boolean;
-	lookups?: ValueLookups;
+	/**
+	 * Map Automatically: the keys are an item's own (spreadsheet columns), so a key that fits no
+	 * writable field is reported (`notWritten`) or, with `unmatchedKeys: 'fail'`, refused. Define
+	 * Below: the keys come from the field mapper, and one that fits no field is always refused.
+	 */
+	autoMap: boolean;
+	unmatchedKeys?: UnmatchedKeys;
+	context?: ValueContext;
 }
 
 /** A value the user gave that cannot be sent; the operation reports it for the item. */
@@ -163,28 +180,77 @@ export interface ValueProblem {
 	key: string;
 	value: unknown;
 	problem: string;
+	/** The problem is the key itself (it names no field, or several), not its value. */
+	aboutKey?: boolean;
+	/** The whole text, when the problem is about several keys at once. */
+	text?: string;
+}
+
+/** Input keys Map Automatically did not write: no field has their name, or the field is read-only. */
+export interface NotWritten {
+	unknown: string[];
+	readOnly: string[];
+}
+
+/** Which field an input key names (see `fieldForKey`). */
+export type KeyMatch =
+	| { field: KizenField; ambiguous?: undefined }
+	| { field?: undefined; ambiguous: KizenField[] }
+	| { field?: undefined; ambiguous?: undefined };
+
+/**
+ * The one place that decides which field an input key names: the field whose API name or ID it
+ * is, else the field whose API name or display name it equals ignoring case, spaces, `_` and `-`.
+ * A key that loosely fits several fields names the one of them that is writable, if exactly one is;
+ * otherwise it is ambiguous and names none.
+ */
+export function fieldForKey(schema: ObjectSchema, key: string): KeyMatch {
+	const exact = schema.byApiName.get(key) ?? schema.byId.get(key);
+	if (exact) return { field: exact };
+	const loose = schema.byLooseName.get(looseName(key)) ?? [];
+	if (loose.length === 1) return { field: loose[0] };
+	const writable = loose.filter(isWritable);
+	if (writable.length === 1) return { field: writable[0] };
+	return loose.length ? { ambiguous: writable.length ? writable : loose } : {};
+}
+
+/** `"First Name" (first_name)`: how a message names a field, by display name and API name. */
+export function fieldLabel(field: KizenField): string {
+	return `"${field.display_name}" (${field.name})`;
 }
 
 /**
- * Turns `{apiName: value}` into Kizen's `fields` array, keyed by field **id** (name-keyed writes
- * to Contacts can be refused). Returns the first problem instead when a value cannot be sent.
+ * Turns `{key: value}` into Kizen's `fields` array, keyed by field **id** (name-keyed writes to
+ * Contacts can be refused). Returns the first problem instead when a value cannot be sent.
  */
 export function toFieldWrites(
 	schema: ObjectSchema,
 	values: IDataObject,
 	options: FieldWriteOptions,
-): { writes: FieldWrite[]; problem?: undefined } | { problem: ValueProblem } {
+):
+	| { writes: FieldWrite[]; notWritten: NotWritten; problem?: undefined }
+	| { problem: ValueProblem } {
 	const writes: FieldWrite[] = [];
+	const notWritten: NotWritten = { unknown: [], readOnly: [] };
 	const keyOfField = new Map<string, string>();
 	for (const [key, raw] of Object.entries(values)) {
-		const field = schema.byApiName.get(key) ?? schema.byId.get(key);
+		const match = fieldForKey(schema, key);
+		if (match.ambiguous) {
+			const fits = match.ambiguous.map(fieldLabel).join(', ');
+			const problem = `it fits ${match.ambiguous.length} fields: ${fits}. Name the field by its API name (rename the key, e.g. in an Edit Fields node), or use Define Below`;
+			return { problem: { key, value: raw, problem, aboutKey: true } };
+		}
+		const { field } = match;
 		if (field && keyOfField.has(field.id)) {
 			const problem = `the field is given twice, as "${keyOfField.get(field.id)}" and as "${key}". Keep one of them`;
 			return { problem: { field, key, value: raw, problem } };
 		}
 		if (field) keyOfField.set(field.id, key);
 		if (!field || !isWritable(field)) {
-			if (options.ignoreUnknownKeys) continue;
+			if (options.autoMap) {
+				(field ? notWritten.readOnly : notWritten.unknown).push(key);
+				continue;
+			}
 			const problem = field
 				? 'this field is read-only in Kizen and cannot be written'
 				: `the object "${schema.object.name}" has no such field. Refresh the field list (Fields → ⋯ → Refresh Field List)`;
@@ -200,7 +266,7 @@ export function toFieldWrites(
 			}
 			continue;
 		}
-		const converted = convertValue(field, raw, options.lookups);
+		const converted = convertValue(field, raw, options.context);
 		if (converted.problem !== undefined) {
 			return { problem: { field, key, value: raw, problem: converted.problem } };
 		}
@@ -210,7 +276,33 @@ export function toFieldWrites(
 				: 'value';
 		writes.push({ id: field.id, [valueKey]: converted.value } as FieldWrite);
 	}
-	return { writes };
+	const unmatched = [...notWritten.unknown, ...notWritten.readOnly];
+	if (options.autoMap && options.unmatchedKeys === 'fail' && unmatched.length) {
+		const [key] = unmatched;
+		const text = `Not written to Kizen: ${notWrittenText(schema, notWritten)}`;
+		return { problem: { key, value: values[key], problem: text, aboutKey: true, text } };
+	}
+	return { writes, notWritten };
+}
+
+/**
+ * Why Map Automatically did not write some keys, and what to do:
+ * `"Lead Score", "Region": no field of Contacts has these names; ...`.
+ */
+export function notWrittenText(schema: ObjectSchema, { unknown, readOnly }: NotWritten): string {
+	const quoted = (keys: string[]) => {
+		const shown = keys.slice(0, 10).map((key) => JSON.stringify(key));
+		return keys.length > 10 ? `${shown.join(', ')} and ${keys.length - 10} more` : shown.join(', ');
+	};
+	const object = schema.object.object_name || schema.object.name;
+	const parts: string[] = [];
+	if (unknown.length) {
+		parts.push(
+			`${quoted(unknown)}: no field of ${object} has ${unknown.length === 1 ? 'this name' : 'these names'} (API name or display name); rename ${unknown.length === 1 ? 'it' : 'them'} or use Define Below`,
+		);
+	}
+	if (readOnly.length) parts.push(`${quoted(readOnly)}: read-only in Kizen`);
+	return `${parts.join('. ')}. Options → Unmatched Input Keys decides whether such keys are ignored, reported or fail the item`;
 }
 
 /**
@@ -228,9 +320,21 @@ function clearValue(field: KizenField): Conversion {
 	};
 }
 
-/** The text of a problem: `"Lead Score" cannot take "abc": expected a whole number, e.g. 42`. */
-export function describeProblem({ field, key, value, problem }: ValueProblem): string {
-	const name = field ? `"${field.display_name}" (${field.name})` : `"${key}"`;
+/**
+ * The text of a problem: `"Lead Score" (lead_score) cannot take "abc": expected a whole number,
+ * e.g. 42`, or for a key that names no field or several: `Input key "Phone": it fits 2 fields...`.
+ */
+export function describeProblem({
+	field,
+	key,
+	value,
+	problem,
+	aboutKey,
+	text,
+}: ValueProblem): string {
+	if (text) return text;
+	if (aboutKey) return `Input key ${JSON.stringify(key)}: ${problem}`;
+	const name = field ? fieldLabel(field) : `"${key}"`;
 	return `${name} cannot take ${preview(value)}: ${problem}`;
 }
 
@@ -283,18 +387,53 @@ function matching(conversion: Conversion, pattern: RegExp, expected: string): Co
 	return pattern.test(text) ? { value: text } : { problem: `expected ${expected}` };
 }
 
-function toPhone(raw: unknown): Conversion {
+/**
+ * A phone number in E.164 (`+13125550100`). People write `+1 (312) 555-0100`: the punctuation goes.
+ * With Options → Default Country Code, a national number gets that code: a trunk `0` is dropped
+ * (`020 7946 0958` with 44 → `+442079460958`), `00` is read as the international prefix, and with
+ * code 1 a number must have the ten digits of the North American plan (a leading 1 is the code).
+ */
+function toPhone(
+	raw: unknown,
+	{ defaultCountryCode, offersFormatOptions }: ValueContext,
+): Conversion {
+	const code = defaultCountryCode?.replace(/^\+/, '');
+	// A spreadsheet cell of digits comes as a number: fine once a country code says how to read it.
+	if (typeof raw === 'number' && code && Number.isSafeInteger(raw) && raw > 0) raw = String(raw);
 	if (typeof raw !== 'string') {
 		return { problem: 'expected a phone number in E.164 form as text, e.g. +13125550100' };
 	}
-	// People write +1 (312) 555-0100; Kizen wants +13125550100.
-	const compact = raw.trim().replace(/[\s().-]/g, '');
-	return E164.test(compact)
-		? { value: compact }
-		: {
-				problem:
-					'expected a phone number in E.164 form: + country code and number, e.g. +13125550100',
-			};
+	const compact = raw.trim().replace(/[\s().\-/]/g, '');
+	if (E164.test(compact)) return { value: compact };
+	if (code) {
+		const national = /^\d+$/.test(compact) ? nationalNumber(compact, code) : undefined;
+		if (national !== undefined && E164.test(`+${code}${national}`)) {
+			return { value: `+${code}${national}` };
+		}
+		if (/^00\d+$/.test(compact) && E164.test(`+${compact.slice(2)}`)) {
+			return { value: `+${compact.slice(2)}` };
+		}
+		return {
+			problem: `expected a phone number: national for country code +${code} (Options → Default Country Code)${code === '1' ? ', ten digits such as (312) 555-0100' : ''}, or international, e.g. +13125550100`,
+		};
+	}
+	const option = offersFormatOptions
+		? ', or set Options → Default Country Code to read national numbers such as (312) 555-0100'
+		: '';
+	return {
+		problem: `expected a phone number in E.164 form: + country code and number, e.g. +13125550100${option}`,
+	};
+}
+
+/** The national significant number of `digits` for `code`, or undefined when it cannot be one. */
+function nationalNumber(digits: string, code: string): string | undefined {
+	if (digits.startsWith('00')) return undefined;
+	if (code === '1') {
+		// North American numbers: 10 digits, the leading 1 of an 11-digit number is the country code.
+		const ten = digits.length === 11 && digits.startsWith('1') ? digits.slice(1) : digits;
+		return /^[2-9]\d{9}$/.test(ten) ? ten : undefined;
+	}
+	return digits.replace(/^0/, '');
 }
 
 /**
@@ -413,13 +552,16 @@ function isJsDate(raw: unknown): raw is Date {
 
 /**
  * Dates: `YYYY-MM-DD`. Datetimes: ISO-8601 in UTC. Accepts ISO strings, Luxon DateTimes (n8n's
- * `$now`, `DateTime.fromISO`), JS Dates and Unix timestamps (seconds or milliseconds, see below).
- * A datetime string without an offset is read as UTC, since the item carries no time zone.
+ * `$now`, `DateTime.fromISO`), JS Dates and Unix timestamps (seconds or milliseconds, see below),
+ * and with Options → Date Format, text in that form (`03/01/2026` with `MM/dd/yyyy`). A datetime
+ * written without an offset is read in the workflow's time zone (Settings → Timezone), as a person
+ * typing it there means it; a date is sent as written.
  */
-function toDate(raw: unknown, withTime: boolean): Conversion {
+function toDate(raw: unknown, withTime: boolean, context: ValueContext): Conversion {
 	const expected = withTime
 		? 'expected a date and time: ISO-8601 like 2026-03-01T14:30:00Z, a Luxon or JS date, or a Unix timestamp'
 		: 'expected a date: YYYY-MM-DD like 2026-03-01, an ISO date-time, a Luxon or JS date, or a Unix timestamp';
+	const zone = context.timeZone || 'UTC';
 	let instant: Date | undefined;
 	if (isLuxon(raw)) {
 		if (!raw.isValid) return { problem: `${expected} (this Luxon DateTime is invalid)` };
@@ -436,19 +578,53 @@ function toDate(raw: unknown, withTime: boolean): Conversion {
 		instant = read.value as Date;
 	} else if (typeof raw === 'string') {
 		const text = raw.trim();
-		if (/^-?\d{9,14}$/.test(text)) return toDate(Number(text), withTime);
+		if (context.dateFormat) {
+			const formatted = fromDateFormat(text, context.dateFormat, zone, withTime);
+			if (formatted) return formatted;
+		}
+		if (/^-?\d{9,14}$/.test(text)) return toDate(Number(text), withTime, context);
 		if (/^[+-]?\d{5,}-/.test(text)) return { problem: YEAR_RANGE_PROBLEM };
 		const match = ISO_DATETIME.exec(text);
-		if (!match || !isRealDate(match[1])) return { problem: expected };
+		if (!match || !isRealDate(match[1])) return { problem: dateFormatAdvice(expected, context) };
 		if (!withTime) return { value: match[1] };
-		const [, day, time = '00:00', offset = 'Z'] = match;
-		instant = new Date(`${day}T${time}${offset.toUpperCase()}`);
+		const [, day, time = '00:00', offset] = match;
+		if (offset) instant = new Date(`${day}T${time}${offset.toUpperCase()}`);
+		else {
+			const local = DateTime.fromISO(`${day}T${time}`, { zone });
+			if (!local.isValid) return { problem: `${expected} (${local.invalidExplanation ?? ''})` };
+			instant = new Date(local.toMillis());
+		}
 	} else {
 		return { problem: expected };
 	}
 	const iso = instant.toISOString();
 	if (/^[+-]/.test(iso)) return { problem: YEAR_RANGE_PROBLEM };
 	return { value: withTime ? iso : iso.slice(0, 10) };
+}
+
+/** Text read with Options → Date Format (in the workflow's time zone), or undefined if it does not fit. */
+function fromDateFormat(
+	text: string,
+	format: string,
+	zone: string,
+	withTime: boolean,
+): Conversion | undefined {
+	const parsed = DateTime.fromFormat(text, format, { zone, locale: 'en-US' });
+	if (!parsed.isValid) return undefined;
+	if (parsed.year < 1 || parsed.year > 9999) return { problem: YEAR_RANGE_PROBLEM };
+	return { value: withTime ? new Date(parsed.toMillis()).toISOString() : parsed.toISODate() };
+}
+
+/** What to do about a date that is not ISO-8601: point to Options → Date Format where it exists. */
+function dateFormatAdvice(
+	expected: string,
+	{ dateFormat, offersFormatOptions }: ValueContext,
+): string {
+	if (dateFormat) {
+		return `${expected}, or text in the form ${JSON.stringify(dateFormat)} (Options → Date Format)`;
+	}
+	if (!offersFormatOptions) return expected;
+	return `${expected}. For dates written otherwise, such as 03/01/2026, set Options → Date Format (e.g. MM/dd/yyyy or dd.MM.yyyy)`;
 }
 
 const YEAR_RANGE_PROBLEM = 'expected a date in the years 0001 to 9999';

@@ -1,7 +1,7 @@
 import type { ILoadOptionsFunctions, INodePropertyOptions } from 'n8n-workflow';
 
 import { conditionLabel, conditionsFor } from '../helpers/filters';
-import { SchemaCache } from '../helpers/schema';
+import { fieldTypeLabel, SchemaCache } from '../helpers/schema';
 import { KizenClient } from '../transport';
 
 /** Every visible field of the chosen object (read-only ones included: they can be read). */
@@ -15,7 +15,7 @@ export async function getFieldNames(this: ILoadOptionsFunctions): Promise<INodeP
 		.map((field) => ({
 			name: field.display_name,
 			value: field.name,
-			description: field.field_type,
+			description: fieldTypeLabel(field),
 		}))
 		.sort((a, b) => a.name.localeCompare(b.name));
 }

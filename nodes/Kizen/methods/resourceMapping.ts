@@ -21,13 +21,15 @@ const TYPE_MAP: Record<string, FieldType> = {
 	checkbox: 'boolean',
 	date: 'dateTime',
 	datetime: 'dateTime',
-	files: 'array',
 };
 
 /**
- * The object's writable fields for the Fields mapper, keyed by API name: the visible ones first,
- * then those Kizen hides in its UI (still writable: hidden is a display flag), marked as such.
- * Choice, time zone and tag fields offer their choices (a field's tags come from its tag endpoint).
+ * The object's writable fields for the Fields mapper, keyed by API name and labelled
+ * `Display Name (api_name)`, so a user sees the names Map Automatically matches: the visible ones
+ * first, then those Kizen hides in its UI (still writable: hidden is a display flag), marked as such.
+ * Choice, time zone and tag fields offer their choices (a field's tags come from its tag endpoint);
+ * files and to-many relationships take comma-separated IDs as text. Required marks follow the
+ * operation (the mapper reloads when it changes: `loadOptionsDependsOn`).
  */
 export async function getFields(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const object = this.getNodeParameter('object', undefined, { extractValue: true }) as string;
@@ -91,8 +93,10 @@ function toMapperField(
 	choices: INodePropertyOptions[] | undefined,
 ): ResourceMapperField {
 	const isIdentifier = field.name === schema.identifierFieldName;
-	let displayName = field.display_name;
-	if (isIdentifier && operation === 'upsert') displayName += ' (optional)';
+	let displayName = `${field.display_name} (${field.name})`;
+	// Create or Update finds the record by Lookup Value; a value here gives it a new name or email.
+	if (isIdentifier && operation === 'upsert') displayName += ', renames the matched record';
+	if (isListOfIds(field)) displayName += ', comma-separated IDs';
 	if (field.is_hidden) displayName += ' (hidden in Kizen)';
 	const mapped: ResourceMapperField = {
 		id: field.name,
@@ -110,6 +114,10 @@ function toMapperField(
 }
 
 function mapperType(field: KizenField): FieldType {
-	if (isRelationshipMany(field)) return 'array';
 	return TYPE_MAP[field.field_type] ?? 'string';
+}
+
+/** Fields whose several values are typed as IDs (files, to-many relationships): text, not a JSON editor. */
+function isListOfIds(field: KizenField): boolean {
+	return field.field_type === 'files' || isRelationshipMany(field);
 }

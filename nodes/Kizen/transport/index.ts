@@ -2,9 +2,14 @@
  * The one transport: every Kizen call goes through `KizenClient.request`, which sends it through
  * n8n's `httpRequestWithAuthentication` (the credential adds the headers and refuses any other
  * host), never follows a redirect, checks that a 2xx answer is the JSON the caller expects, and
- * retries with exponential backoff what Kizen documents as transient (429, 502, 503, 504, dropped
- * connections, timeouts, and a 2xx body that is not what was asked for). A 429 pauses the whole
- * client, so every concurrent request slows down together. Waits end when the execution is stopped.
+ * retries with exponential backoff what Kizen documents as transient (502, 503, 504, dropped
+ * connections, timeouts, and a 2xx body that is not what was asked for) up to Max Attempts.
+ *
+ * How many requests are in flight, and when the next one starts, is the concurrency controller's
+ * (concurrency.ts): every HTTP request waits at its gate and reports its latency and outcome back.
+ * A 429 pauses the whole client for Retry-After and the pool resumes paced; a rate-limited request
+ * keeps trying until its Rate Limit Wait is used up, without using up Max Attempts. Waits end when
+ * the execution is stopped.
  */
 import type {
 	ICredentialDataDecryptedObject,
@@ -15,11 +20,13 @@ import type {
 	IPollFunctions,
 	JsonObject,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError, sleepWithAbort } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { KizenResponse } from '../helpers/interfaces';
 import { credentialProblem } from './authentication';
 import { baseUrlFromCredentials } from './baseUrl';
+import type { ConcurrencyMode, ConcurrencySettings, Outcome, Waits } from './concurrency';
+import { ConcurrencyController, executionWaits, RequestGate } from './concurrency';
 
 /** Who sends: a node execution, an editor request (UI methods), or a polling trigger's poll. */
 export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
@@ -27,18 +34,35 @@ export type KizenContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunc
 export interface RequestSettings {
 	/** Per attempt, in milliseconds. */
 	timeoutMs: number;
-	/** Attempts in total, including the first. */
+	/** Attempts in total, including the first, for failures other than a 429. */
 	maxAttempts: number;
+	/** How long one request may keep being rate-limited (429) before it fails, in milliseconds. */
+	rateLimitWaitMs: number;
+	concurrency: ConcurrencySettings;
 }
 
-export const DEFAULT_REQUEST_SETTINGS: RequestSettings = { timeoutMs: 30_000, maxAttempts: 5 };
-/** Max Concurrent Requests by default: enough to hide Kizen's latency, gentle on its API. */
-export const DEFAULT_CONCURRENCY = 8;
+/**
+ * Max Concurrent Requests by default: the ceiling of the adaptive mode. Kizen's admin CLI measures
+ * about 0.4 s per write, so 32 in flight is about 80 writes/s; the node only gets there while Kizen
+ * keeps up.
+ */
+export const DEFAULT_CONCURRENCY = 32;
+export const MAX_CONCURRENCY = 50;
+
+export const DEFAULT_REQUEST_SETTINGS: RequestSettings = {
+	timeoutMs: 30_000,
+	maxAttempts: 5,
+	// Long enough to ride out a per-minute throttle window several times over, short enough that a
+	// run against an account that stays throttled fails within minutes, item by item.
+	rateLimitWaitMs: 300_000,
+	concurrency: { mode: 'adaptive', maxConcurrency: DEFAULT_CONCURRENCY },
+};
 
 const RETRYABLE_STATUSES = new Set([429, 502, 503, 504]);
+const OVERLOAD_STATUSES = new Set([502, 503, 504]);
 const BACKOFF_BASE_MS = 500;
 const BACKOFF_CAP_MS = 30_000;
-/** A Retry-After longer than this is treated as "not within this execution". */
+/** A 502/503/504 Retry-After longer than this is treated as "not within this execution". */
 const RETRY_AFTER_CAP_MS = 120_000;
 /** Network failures where the request cannot have reached Kizen (safe to retry any request). */
 const NOT_SENT_CODES = new Set([
@@ -87,16 +111,33 @@ export interface KizenRequest {
 	expect: Expectation;
 }
 
+/**
+ * Thrown when a request was never sent because the node stopped starting new ones (an item failed
+ * and the node stops on errors): the item was not sent, it did not fail.
+ */
+export class RequestNotStarted extends Error {
+	constructor() {
+		super('Not sent: the node stopped at an earlier error');
+		this.name = 'RequestNotStarted';
+	}
+}
+
 export class KizenClient {
-	/** Epoch ms before which no request starts: set by a 429 so the whole pool backs off. */
-	private pausedUntil = 0;
+	private readonly waits: Waits;
+
+	/** Where every HTTP request waits for its turn (concurrency limit, pause, pace). */
+	private readonly gate: RequestGate;
 
 	private constructor(
 		private readonly ctx: KizenContext,
 		readonly baseUrl: string,
 		private readonly credentials: ICredentialDataDecryptedObject,
 		readonly settings: RequestSettings,
-	) {}
+	) {
+		this.waits = executionWaits((ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.());
+		const clock = { now: () => Date.now(), random: () => Math.random() };
+		this.gate = new RequestGate(new ConcurrencyController(settings.concurrency, clock), this.waits);
+	}
 
 	/**
 	 * Reads the credential once per execution (n8n would otherwise decrypt it per request) and
@@ -117,99 +158,115 @@ export class KizenClient {
 		return new KizenClient(ctx, base, credentials, settings);
 	}
 
+	/** Requests allowed in flight right now (the adaptive limit, or the fixed number). */
+	get concurrencyLimit(): number {
+		return this.gate.controller.limit;
+	}
+
 	/**
 	 * Sends one request, retrying transient failures. Always resolves: with Kizen's answer whatever
 	 * its status (`malformed` says why a 2xx answer was not accepted, `location` where a 3xx
 	 * pointed), or with `statusCode: 0` and `networkCode` when no answer came. The caller turns each
-	 * into a per-item message (helpers/errors.ts).
+	 * into a per-item message (helpers/errors.ts). Throws `RequestNotStarted` when `stopNewRequests`
+	 * kept it from being sent at all.
 	 */
 	async request(req: KizenRequest): Promise<KizenResponse> {
 		checkPath(this.ctx, req.path);
-		const { maxAttempts, timeoutMs } = this.settings;
+		const { maxAttempts, timeoutMs, rateLimitWaitMs } = this.settings;
 		let lastRetryAfter: string | undefined;
-		for (let attempt = 1; ; attempt++) {
-			await this.waitWhilePaused();
-			if (this.cancelled()) return cancelledResponse(attempt - 1, lastRetryAfter);
+		let attempts = 0;
+		/** Attempts that count against Max Attempts (all but the 429s). */
+		let failures = 0;
+		let refusals = 0;
+		let rateLimitedSince: number | undefined;
+		for (;;) {
+			// A first attempt waits like any new request; a retry of a request already under way
+			// still goes after the node stopped starting new ones (those in flight finish).
+			const ticket = await this.gate.enter(attempts > 0);
+			if (!ticket || this.cancelled()) {
+				if (ticket) this.gate.leave(ticket, 'neutral');
+				if (this.cancelled()) return cancelledResponse(attempts, lastRetryAfter);
+				throw new RequestNotStarted();
+			}
+			attempts += 1;
 			let response: KizenResponse;
 			try {
 				response = await this.send(req, timeoutMs);
 			} catch (error) {
 				const code = networkCode(error);
+				this.gate.leave(ticket, code === 'ETIMEDOUT' ? 'overloaded' : 'neutral');
 				// Not a network failure (a refused credential, a bad certificate, a bug): retrying
 				// cannot help. Only the message is kept: n8n's error may hold the request's headers.
 				if (code === undefined) throw requestNotSent(this.ctx, error);
 				if (code === CANCELLED || this.cancelled()) {
-					return cancelledResponse(attempt, lastRetryAfter);
+					return cancelledResponse(attempts, lastRetryAfter);
 				}
+				failures += 1;
 				// A request that is not idempotent is repeated only when it never left this machine.
 				const retryable = req.idempotent || NOT_SENT_CODES.has(code);
-				if (!retryable || attempt >= maxAttempts) {
+				if (!retryable || failures >= maxAttempts) {
 					return {
 						statusCode: 0,
 						body: undefined,
 						networkCode: code,
-						attempts: attempt,
+						attempts,
 						retryAfter: lastRetryAfter,
 					};
 				}
-				await this.wait(backoffMs(attempt));
+				await this.waits.sleep(backoffMs(failures));
 				continue;
 			}
-			response.attempts = attempt;
+			response.attempts = attempts;
 			if (response.retryAfter !== undefined) lastRetryAfter = response.retryAfter;
 			else response.retryAfter = lastRetryAfter;
+
+			if (response.statusCode === 429) {
+				// Refused unprocessed, so any request may repeat it (even Create). It waits for the
+				// pause and the pace like every other request; only the Rate Limit Wait limits it.
+				const now = Date.now();
+				rateLimitedSince ??= now;
+				refusals += 1;
+				const waitMs = retryAfterMs(response.retryAfter) ?? backoffMs(refusals);
+				const waited = now - rateLimitedSince;
+				const within = waited + waitMs <= rateLimitWaitMs;
+				this.gate.leave(ticket, 'rateLimited', Math.min(waitMs, rateLimitWaitMs));
+				response.rateLimitedMs = waited;
+				if (!within || this.cancelled()) return response;
+				continue;
+			}
+			this.gate.leave(ticket, outcomeOf(response.statusCode));
 			if (isSuccessStatus(response.statusCode)) {
 				response.malformed = unexpectedBody(response.body, req.expect);
 				// A 2xx that is not what was asked for is no proof the work was done: a repeatable
 				// request tries again as after a 502; any other reports it (Create: "may have been created").
-				if (response.malformed === undefined || !req.idempotent || attempt >= maxAttempts) {
-					return response;
-				}
-				await this.wait(backoffMs(attempt));
+				if (response.malformed === undefined || !req.idempotent) return response;
+				failures += 1;
+				if (failures >= maxAttempts) return response;
+				await this.waits.sleep(backoffMs(failures));
 				continue;
 			}
 			if (!RETRYABLE_STATUSES.has(response.statusCode)) return response;
-
-			const waitMs = retryAfterMs(response.retryAfter) ?? backoffMs(attempt);
-			if (response.statusCode === 429 && waitMs <= RETRY_AFTER_CAP_MS) {
-				// Rate limited: the whole pool waits, whether or not this request tries again.
-				this.pausedUntil = Math.max(this.pausedUntil, Date.now() + waitMs);
+			// 502, 503, 504: may come after the work was done, so only a repeatable request retries.
+			failures += 1;
+			const waitMs = retryAfterMs(response.retryAfter) ?? backoffMs(failures);
+			if (!req.idempotent || failures >= maxAttempts || waitMs > RETRY_AFTER_CAP_MS) {
+				return response;
 			}
-			// A 429 means Kizen refused the request unprocessed, so even a request that is not
-			// idempotent may repeat it; a 5xx may come after the work was done.
-			const retryable = req.idempotent || response.statusCode === 429;
-			if (!retryable || attempt >= maxAttempts || waitMs > RETRY_AFTER_CAP_MS) return response;
-			if (response.statusCode === 429) await this.waitWhilePaused();
-			else await this.wait(waitMs);
+			await this.waits.sleep(waitMs);
 		}
+	}
+
+	/**
+	 * Starts no new request from now on (the node stops at an error): requests waiting for their
+	 * first attempt get `RequestNotStarted`; those already under way finish, retries included.
+	 */
+	stopNewRequests(): void {
+		this.gate.stopNewRequests();
 	}
 
 	/** Whether the user stopped the execution (then nothing more is sent or retried). */
 	cancelled(): boolean {
-		return this.cancelSignal()?.aborted === true;
-	}
-
-	private cancelSignal(): AbortSignal | undefined {
-		const ctx = this.ctx as Partial<IExecuteFunctions>;
-		return ctx.getExecutionCancelSignal?.();
-	}
-
-	/** Sleeps `ms`, or less when the execution is stopped meanwhile (the caller then checks). */
-	private async wait(ms: number): Promise<void> {
-		try {
-			await sleepWithAbort(ms, this.cancelSignal());
-		} catch {
-			// Stopped: the loop sees `cancelled()` and sends nothing more.
-		}
-	}
-
-	private async waitWhilePaused(): Promise<void> {
-		let waitMs = this.pausedUntil - Date.now();
-		while (waitMs > 0 && !this.cancelled()) {
-			// Spread the restart a little so a paused pool does not stampede back in one burst.
-			await this.wait(waitMs + Math.random() * 50);
-			waitMs = this.pausedUntil - Date.now();
-		}
+		return this.waits.cancelled;
 	}
 
 	private async send(req: KizenRequest, timeoutMs: number): Promise<KizenResponse> {
@@ -242,6 +299,13 @@ export class KizenClient {
 			location: headers.location,
 		};
 	}
+}
+
+/** What an answer tells the concurrency controller about Kizen's load (a 429 is handled apart). */
+function outcomeOf(statusCode: number): Outcome {
+	if (OVERLOAD_STATUSES.has(statusCode)) return 'overloaded';
+	// A 500 is a failure of Kizen's, not a measure of its load.
+	return statusCode >= 500 ? 'neutral' : 'accepted';
 }
 
 export function isSuccessStatus(statusCode: number): boolean {
@@ -350,12 +414,13 @@ export function networkCode(error: unknown): string | undefined {
 }
 
 /**
- * Runs `work(0..count-1)` with at most `limit` in flight, keeping results in index order.
- * One worker loop per slot, so memory and scheduling stay flat however many items there are.
+ * Runs `work(0..count-1)` with at most `workers` items under way, keeping results in index order.
+ * One worker loop per slot, so memory and scheduling stay flat however many items there are; how
+ * many of their requests are in flight at once is the client's gate's to decide.
  */
 export async function runConcurrently<T>(
 	count: number,
-	limit: number,
+	workers: number,
 	work: (index: number) => Promise<T>,
 ): Promise<T[]> {
 	const results = new Array<T>(count);
@@ -366,7 +431,7 @@ export async function runConcurrently<T>(
 			results[index] = await work(index);
 		}
 	};
-	const slots = Number.isFinite(limit) ? Math.max(1, Math.min(Math.floor(limit), count)) : 1;
+	const slots = Number.isFinite(workers) ? Math.max(1, Math.min(Math.floor(workers), count)) : 1;
 	await Promise.all(Array.from({ length: slots }, worker));
 	return results;
 }
@@ -376,20 +441,23 @@ export async function runConcurrently<T>(
  * produce (text, 0, NaN): a bad Max Concurrent Requests would otherwise start no worker at all and
  * silently drop every item, a bad Max Attempts would retry forever.
  */
-export function requestSettingsFrom(
-	options: IDataObject,
-): RequestSettings & { concurrency: number } {
+export function requestSettingsFrom(options: IDataObject): RequestSettings {
+	const defaults = DEFAULT_REQUEST_SETTINGS;
 	const whole = (value: unknown, fallback: number, min: number, max: number) => {
 		const number = Number(value ?? fallback);
 		return Number.isFinite(number) ? Math.min(max, Math.max(min, Math.floor(number))) : fallback;
 	};
-	const seconds = Number(options.timeoutSeconds ?? DEFAULT_REQUEST_SETTINGS.timeoutMs / 1000);
+	const seconds = Number(options.timeoutSeconds ?? defaults.timeoutMs / 1000);
+	const mode: ConcurrencyMode = options.concurrencyMode === 'fixed' ? 'fixed' : 'adaptive';
 	return {
 		timeoutMs:
-			Number.isFinite(seconds) && seconds > 0
-				? Math.round(seconds * 1000)
-				: DEFAULT_REQUEST_SETTINGS.timeoutMs,
-		maxAttempts: whole(options.maxAttempts, DEFAULT_REQUEST_SETTINGS.maxAttempts, 1, 10),
-		concurrency: whole(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, 50),
+			Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds * 1000) : defaults.timeoutMs,
+		maxAttempts: whole(options.maxAttempts, defaults.maxAttempts, 1, 10),
+		rateLimitWaitMs:
+			whole(options.rateLimitWaitSeconds, defaults.rateLimitWaitMs / 1000, 0, 3600) * 1000,
+		concurrency: {
+			mode,
+			maxConcurrency: whole(options.maxConcurrency, DEFAULT_CONCURRENCY, 1, MAX_CONCURRENCY),
+		},
 	};
 }

@@ -9,16 +9,16 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import type { KizenRequest } from '../../transport';
 import {
 	objectLocator,
-	recordIdParameter,
+	recordLocator,
 	transportOptions,
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { recordIdFor, recordsPath, requestOrThrow } from './recordItem';
+import { recordIdFor, recordNotFound, recordsPath, requestOrThrow } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
-	recordIdParameter,
+	recordLocator,
 	optionsCollection(transportOptions),
 ];
 
@@ -35,7 +35,7 @@ export async function execute(
 		properties,
 		rerun: 'safe',
 		prepare: async (itemIndex, { client, schema }) => {
-			const recordId = recordIdFor.call(this, itemIndex);
+			const recordId = recordIdFor.call(this, schema, itemIndex);
 			const request: KizenRequest = {
 				method: 'DELETE',
 				path: `${recordsPath(schema)}/${recordId}`,
@@ -46,7 +46,7 @@ export async function execute(
 			return async () => {
 				await requestOrThrow.call(this, client, request, {
 					itemIndex,
-					itemLabel: recordId,
+					notFound: recordNotFound(recordId),
 					sideEffect: 'archived',
 				});
 				return { json: { archived: true, id: recordId }, pairedItem: { item: itemIndex } };

@@ -42,6 +42,9 @@ const properties: INodeProperties[] = [
 		writeOptions.emptyValues,
 		writeOptions.archivedMatch,
 		outputOption,
+		writeOptions.dateFormat,
+		writeOptions.defaultCountryCode,
+		writeOptions.unmatchedKeys,
 		// Max Attempts says plainly that Create is the exception to retrying.
 		...transportOptions.map((option) =>
 			option.name === 'maxAttempts'
@@ -64,6 +67,16 @@ export async function execute(
 	this: IExecuteFunctions,
 	items: INodeExecutionData[],
 ): Promise<INodeExecutionData[]> {
+	// n8n's Retry On Fail runs the whole node again when an item fails: every record the first run
+	// created would be created twice.
+	if (this.getNode().retryOnFail) {
+		this.addExecutionHints({
+			message:
+				'Settings → Retry On Fail is on: when an item fails, n8n runs this Create again for every item, and the records already created are created a second time. Turn it off and rely on Options → Max Attempts (it repeats only a request that certainly did not reach Kizen), or use Create or Update, which a re-run cannot duplicate.',
+			type: 'warning',
+			location: 'outputPane',
+		});
+	}
 	return await runItems.call(this, items, {
 		properties,
 		rerun: 'duplicates',
@@ -71,11 +84,7 @@ export async function execute(
 			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
 			const context: ErrorContext = { itemIndex };
-			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
-			// The new record is known to the user by its name (email for Contacts).
-			const identifierId = schema.byApiName.get(schema.identifierFieldName)?.id;
-			const identifier = fields.find((write) => write.id === identifierId)?.value;
-			if (typeof identifier === 'string') context.itemLabel = identifier;
+			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options);
 			const body: IDataObject = { fields };
 			if (options.archivedMatch) body.unarchive = options.archivedMatch;
 			const request: KizenRequest = {
@@ -95,7 +104,7 @@ export async function execute(
 					sideEffect: 'created',
 					archivedHint: ARCHIVED_MATCH_HINT,
 				});
-				return recordOutput(schema, record, options.output, itemIndex);
+				return recordOutput(schema, record, options.output, itemIndex, 'created');
 			};
 		},
 	});

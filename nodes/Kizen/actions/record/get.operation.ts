@@ -8,7 +8,7 @@ import {
 	objectLocator,
 	outputOption,
 	readOptions,
-	recordIdParameter,
+	recordLocator,
 	transportOptions,
 	optionsCollection,
 } from '../common.descriptions';
@@ -17,6 +17,7 @@ import type { ReadOptions } from './recordItem';
 import {
 	fieldSelection,
 	recordIdFor,
+	recordNotFound,
 	recordOutput,
 	recordsPath,
 	requestOrThrow,
@@ -24,7 +25,7 @@ import {
 
 const properties: INodeProperties[] = [
 	objectLocator,
-	recordIdParameter,
+	recordLocator,
 	optionsCollection([
 		readOptions.fieldNames,
 		outputOption,
@@ -46,7 +47,7 @@ export async function execute(
 		properties,
 		rerun: 'read',
 		prepare: async (itemIndex, { client, schema }) => {
-			const recordId = recordIdFor.call(this, itemIndex);
+			const recordId = recordIdFor.call(this, schema, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as ReadOptions & {
 				output?: OutputShape;
 			};
@@ -60,7 +61,7 @@ export async function execute(
 			return async () => {
 				const record = await requestOrThrow.call(this, client, request, {
 					itemIndex,
-					itemLabel: recordId,
+					notFound: recordNotFound(recordId),
 				});
 				return recordOutput(schema, record, options.output, itemIndex);
 			};

@@ -76,7 +76,7 @@ export async function execute(
 			// Kizen's lookup is exact (no trimming, case-sensitive): the identifier goes as given.
 			const identifier = String(this.getNodeParameter('identifier', itemIndex, '') ?? '');
 			if (!identifier.trim()) {
-				throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Name or Email is empty`, {
+				throw new NodeOperationError(this.getNode(), 'Name or Email is empty', {
 					description:
 						'Set Name or Email to the record’s exact name (email for Contacts). Nothing was sent to Kizen for this item.',
 					itemIndex,
@@ -100,7 +100,10 @@ export async function execute(
 				if (!isSuccess(response)) {
 					throw kizenApiError(this.getNode(), response, {
 						itemIndex,
-						itemLabel: identifier,
+						notFound: {
+							what: `the ${schema.identifierFieldName === 'email' ? 'email' : 'name'} ${JSON.stringify(identifier)}`,
+							hint: 'Kizen’s lookup is exact: case, spaces and punctuation must match (Create or Update’s match ignores case). Use Search to find records by part of a name.',
+						},
 						timeoutMs: client.settings.timeoutMs,
 					});
 				}

@@ -40,6 +40,38 @@ const properties: INodeProperties[] = [
 	objectLocator,
 	...searchFilterParameters,
 	{
+		displayName: 'Sort',
+		name: 'sort',
+		type: 'collection',
+		placeholder: 'Add sort rule',
+		default: {},
+		description: 'The order of the results. Not set: Kizen’s order.',
+		options: [
+			{
+				displayName: 'Sort By Field Name or ID',
+				name: 'sortBy',
+				type: 'options',
+				typeOptions: {
+					loadOptionsMethod: 'getFieldNames',
+					loadOptionsDependsOn: ['object.value'],
+				},
+				default: '',
+				description:
+					'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+			},
+			{
+				displayName: 'Sort Direction',
+				name: 'sortDirection',
+				type: 'options',
+				default: 'asc',
+				options: [
+					{ name: 'Ascending', value: 'asc' },
+					{ name: 'Descending', value: 'desc' },
+				],
+			},
+		],
+	},
+	{
 		displayName: 'Search Text',
 		name: 'searchText',
 		type: 'string',
@@ -67,25 +99,6 @@ const properties: INodeProperties[] = [
 		readOptions.fieldNames,
 		outputOption,
 		readOptions.returnAllFields,
-		{
-			displayName: 'Sort By Field Name or ID',
-			name: 'sortBy',
-			type: 'options',
-			typeOptions: { loadOptionsMethod: 'getFieldNames', loadOptionsDependsOn: ['object.value'] },
-			default: '',
-			description:
-				'The field to order results by. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
-		},
-		{
-			displayName: 'Sort Direction',
-			name: 'sortDirection',
-			type: 'options',
-			default: 'asc',
-			options: [
-				{ name: 'Ascending', value: 'asc' },
-				{ name: 'Descending', value: 'desc' },
-			],
-		},
 		...transportOptions,
 	]),
 ];
@@ -97,6 +110,9 @@ export const description = updateDisplayOptions(
 
 interface SearchOptions extends ReadOptions {
 	output?: OutputShape;
+}
+
+interface Sort {
 	sortBy?: string;
 	sortDirection?: 'asc' | 'desc';
 }
@@ -118,7 +134,9 @@ export async function execute(
 				[],
 			) as FilterCondition[];
 			const combine = this.getNodeParameter('combine', itemIndex, 'and') as 'and' | 'or';
-			const filters = await searchFilters({ node, ...item }, conditions, itemIndex);
+			// A date-time typed without an offset is meant in the workflow's time zone, as for writes.
+			const setup = { node, ...item, timeZone: this.getTimezone() };
+			const filters = await searchFilters(setup, conditions, itemIndex);
 			const body = searchBody(filters, combine);
 			const fieldNames = fieldNamesToReturn(node, schema, options, itemIndex);
 			// Without field_names Kizen returns every field (confirmed live by Kizen's CLI).
@@ -126,11 +144,9 @@ export async function execute(
 			const qs: IDataObject = {};
 			const searchText = String(this.getNodeParameter('searchText', itemIndex, '') ?? '').trim();
 			if (searchText) qs.search = searchText;
-			if (options.sortBy) {
-				qs.ordering = searchOrdering(
-					options.sortBy,
-					options.sortDirection === 'desc' ? 'desc' : 'asc',
-				);
+			const sort = (this.getNodeParameter('sort', itemIndex, {}) ?? {}) as Sort;
+			if (sort.sortBy) {
+				qs.ordering = searchOrdering(sort.sortBy, sort.sortDirection === 'desc' ? 'desc' : 'asc');
 			}
 			const limit = limitFor.call(this, itemIndex);
 			return async () => {
@@ -148,7 +164,7 @@ function limitFor(this: IExecuteFunctions, itemIndex: number): number {
 	if (typeof limit === 'number' && Number.isInteger(limit) && limit >= 1) return limit;
 	throw new NodeOperationError(
 		this.getNode(),
-		`Item ${itemIndex}: Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
+		`Limit is ${JSON.stringify(limit)}, not a whole number of at least 1`,
 		{
 			description:
 				'Set Limit to how many records to return, e.g. 50, or turn on Return All. Nothing was sent to Kizen for this item.',

@@ -7,7 +7,7 @@
 import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isSuccess, itemPrefix, kizenApiError } from '../../helpers/errors';
+import { isSuccess, kizenApiError } from '../../helpers/errors';
 import { buildFilter } from '../../helpers/filters';
 import type { KizenField, ObjectSchema } from '../../helpers/interfaces';
 import type { SchemaCache } from '../../helpers/schema';
@@ -33,6 +33,8 @@ export interface SearchSetup {
 	schema: ObjectSchema;
 	schemas: SchemaCache;
 	tags: TagCache;
+	/** The workflow's time zone: a date-time in a filter without an offset is read in it (else UTC). */
+	timeZone?: string;
 }
 
 /** An operation names the item; the trigger has no input item. */
@@ -45,7 +47,7 @@ const nothingSent = (itemIndex?: number) =>
  * value Kizen would not take fails before anything is sent, naming the filter and the fix.
  */
 export async function searchFilters(
-	{ node, schema, schemas, tags }: SearchSetup,
+	{ node, schema, schemas, tags, timeZone }: SearchSetup,
 	conditions: FilterCondition[],
 	itemIndex?: number,
 ): Promise<IDataObject[]> {
@@ -55,6 +57,7 @@ export async function searchFilters(
 		schema,
 		builtInIds: await schemas.builtInFieldIds(schema, itemIndex),
 		tags: await tags.forFields(schema, fields, itemIndex),
+		timeZone,
 	};
 	return conditions.map((condition, position) => {
 		const field = fields[position];
@@ -62,7 +65,7 @@ export async function searchFilters(
 		if (built.problem === undefined) return built.filter;
 		throw new NodeOperationError(
 			node,
-			`${itemPrefix({ itemIndex })}filter ${position + 1}: ${describeProblem({ field, key: field.name, value: condition.value, problem: built.problem })}`,
+			`Filter ${position + 1}: ${describeProblem({ field, key: field.name, value: condition.value, problem: built.problem })}`,
 			{
 				description: `Correct the filter’s condition or value (Filters → Condition). ${nothingSent(itemIndex)}`,
 				itemIndex,
@@ -82,7 +85,7 @@ function filterField(
 	if (field) return field;
 	throw new NodeOperationError(
 		node,
-		`${itemPrefix({ itemIndex })}the filter field "${fieldName}" is not a field of "${schema.object.name}"`,
+		`The filter field "${fieldName}" is not a field of "${schema.object.name}"`,
 		{
 			description: `Choose the filter’s field from the list (Filters → Field Name or ID). ${nothingSent(itemIndex)}`,
 			itemIndex,
@@ -111,7 +114,7 @@ export function fieldNamesToReturn(
 	if (unknown.length) {
 		throw new NodeOperationError(
 			node,
-			`${itemPrefix({ itemIndex })}Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
+			`Fields to Return names no field of "${schema.object.name}": ${unknown.map((name) => JSON.stringify(name)).join(', ')}`,
 			{
 				description: `Choose the fields from the list (Options → Fields to Return), by their API names. ${nothingSent(itemIndex)}`,
 				itemIndex,

@@ -10,16 +10,22 @@ import type { OutputShape } from '../../helpers/output';
 import {
 	objectLocator,
 	outputOption,
-	recordIdParameter,
+	recordLocator,
 	transportOptions,
 	optionsCollection,
 } from '../common.descriptions';
 import { runItems } from '../runItems';
-import { recordIdFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
+import {
+	recordIdFor,
+	recordNotFound,
+	recordOutput,
+	recordsPath,
+	requestOrThrow,
+} from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
-	recordIdParameter,
+	recordLocator,
 	optionsCollection([outputOption, ...transportOptions]),
 ];
 
@@ -36,7 +42,7 @@ export async function execute(
 		properties,
 		rerun: 'safe',
 		prepare: async (itemIndex, { client, schema }) => {
-			const recordId = recordIdFor.call(this, itemIndex);
+			const recordId = recordIdFor.call(this, schema, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as { output?: OutputShape };
 			const request: KizenRequest = {
 				method: 'PATCH',
@@ -48,12 +54,12 @@ export async function execute(
 			return async () => {
 				const answer = await requestOrThrow.call(this, client, request, {
 					itemIndex,
-					itemLabel: recordId,
+					notFound: recordNotFound(recordId),
 					sideEffect: 'unarchived',
 				});
 				const isRecord = answer && typeof answer === 'object' && typeof answer.id === 'string';
 				return isRecord
-					? recordOutput(schema, answer, options.output, itemIndex)
+					? recordOutput(schema, answer, options.output, itemIndex, 'unarchived')
 					: { json: { unarchived: true, id: recordId }, pairedItem: { item: itemIndex } };
 			};
 		},

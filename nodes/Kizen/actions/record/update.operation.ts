@@ -13,7 +13,7 @@ import {
 	fieldsMapper,
 	objectLocator,
 	outputOption,
-	recordIdParameter,
+	recordLocator,
 	transportOptions,
 	writeOptions,
 	optionsCollection,
@@ -23,6 +23,7 @@ import type { WriteOptions } from './recordItem';
 import {
 	fieldWritesFor,
 	recordIdFor,
+	recordNotFound,
 	recordOutput,
 	recordsPath,
 	requestOrThrow,
@@ -30,7 +31,7 @@ import {
 
 const properties: INodeProperties[] = [
 	objectLocator,
-	recordIdParameter,
+	recordLocator,
 	fieldsMapper,
 	optionsCollection([
 		writeOptions.emptyValues,
@@ -38,6 +39,9 @@ const properties: INodeProperties[] = [
 		outputOption,
 		writeOptions.overwriteArchivedIdentifier,
 		writeOptions.returnAllFields,
+		writeOptions.dateFormat,
+		writeOptions.defaultCountryCode,
+		writeOptions.unmatchedKeys,
 		...transportOptions,
 	]),
 ];
@@ -60,10 +64,9 @@ export async function execute(
 		rerun: 'safe',
 		prepare: async (itemIndex, item) => {
 			const { client, schema } = item;
-			const recordId = recordIdFor.call(this, itemIndex);
+			const recordId = recordIdFor.call(this, schema, itemIndex);
 			const options = this.getNodeParameter('options', itemIndex, {}) as UpdateOptions;
-			const context = { itemIndex, itemLabel: recordId };
-			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
+			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options);
 			const body: IDataObject = { fields };
 			if (options.overwriteArchivedIdentifier) body.archived_conflict = 'overwrite';
 			const request: KizenRequest = {
@@ -77,12 +80,13 @@ export async function execute(
 			};
 			return async () => {
 				const record = await requestOrThrow.call(this, client, request, {
-					...context,
+					itemIndex,
+					notFound: recordNotFound(recordId),
 					sentFields: fields,
 					schema,
 					archivedHint: ARCHIVED_RENAME_HINT,
 				});
-				return recordOutput(schema, record, options.output, itemIndex);
+				return recordOutput(schema, record, options.output, itemIndex, 'updated');
 			};
 		},
 	});

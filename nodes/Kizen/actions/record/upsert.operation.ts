@@ -49,6 +49,9 @@ const properties: INodeProperties[] = [
 		outputOption,
 		writeOptions.overwriteArchivedIdentifier,
 		writeOptions.returnAllFields,
+		writeOptions.dateFormat,
+		writeOptions.defaultCountryCode,
+		writeOptions.unmatchedKeys,
 		...transportOptions,
 	]),
 ];
@@ -74,8 +77,7 @@ export async function execute(
 			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as UpsertOptions;
 			const lookupValue = lookupValueFor.call(this, schema, itemIndex);
-			const context = { itemIndex, itemLabel: lookupValue };
-			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options, context);
+			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options);
 			const body: IDataObject = { lookup_value: lookupValue, fields };
 			if (options.archivedMatch) body.oncreate_unarchive = options.archivedMatch;
 			if (options.overwriteArchivedIdentifier) body.onupdate_archived_conflict = 'overwrite';
@@ -92,7 +94,7 @@ export async function execute(
 			};
 			return async () => {
 				const record = await requestOrThrow.call(this, client, request, {
-					...context,
+					itemIndex,
 					sentFields: fields,
 					schema,
 					// The update branch renames when the fields hold the identifier.
@@ -116,7 +118,7 @@ function lookupValueFor(this: IExecuteFunctions, schema: ObjectSchema, itemIndex
 	const what = isContacts ? 'the contact’s email address' : 'the record’s name';
 	const example = isContacts ? '{{ $json.email }}' : '{{ $json.name }}';
 	if (!lookupValue) {
-		throw new NodeOperationError(this.getNode(), `Item ${itemIndex}: Lookup Value is empty`, {
+		throw new NodeOperationError(this.getNode(), 'Lookup Value is empty', {
 			description: `Set Lookup Value to ${what}, e.g. ${example}. Nothing was sent to Kizen for this item.`,
 			itemIndex,
 		});
@@ -131,7 +133,7 @@ function lookupValueFor(this: IExecuteFunctions, schema: ObjectSchema, itemIndex
 	if (converted.problem !== undefined) {
 		throw new NodeOperationError(
 			this.getNode(),
-			`Item ${itemIndex}: ${describeProblem({ key: 'Lookup Value', value: lookupValue, problem: converted.problem })}`,
+			describeProblem({ key: 'Lookup Value', value: lookupValue, problem: converted.problem }),
 			{
 				description: `Kizen matches ${isContacts ? 'Contacts by email' : 'records by name'}: set Lookup Value to ${what}, e.g. ${example}. Nothing was sent to Kizen for this item.`,
 				itemIndex,
