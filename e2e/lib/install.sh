@@ -73,3 +73,29 @@ install_chromium() {
 	/usr/bin/chromium --version || true
 }
 
+
+# PostgreSQL and Redis for `npm run e2e:queue` (n8n's queue mode), from Debian. Nothing is started
+# here: the run starts its own instances on free ports (e2e/lib/services.mjs). Where no policy-rc.d
+# keeps package scripts from starting services (a Docker image has one), one is put in place for the
+# install so apt does not start a system PostgreSQL or Redis this run did not ask for.
+install_queue_services() {
+	local missing=()
+	compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+	command -v redis-server >/dev/null || missing+=(redis-server)
+	if [[ ${#missing[@]} -eq 0 ]]; then
+		echo "PostgreSQL $(ls /usr/lib/postgresql | sort -n | tail -1) and $(redis-server --version | cut -d' ' -f1-3) are installed"
+		return
+	fi
+	step "installing ${missing[*]} (apt-get)"
+	local sudo="" policy=/usr/sbin/policy-rc.d added_policy=0
+	[[ $(id -u) -ne 0 ]] && sudo="sudo"
+	if [[ ! -e $policy ]]; then
+		printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+		$sudo chmod +x "$policy"
+		added_policy=1
+	fi
+	local status=0
+	$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || status=$?
+	[[ $added_policy -eq 1 ]] && $sudo rm -f "$policy"
+	return $status
+}

@@ -120,18 +120,19 @@ export function n8nEnv(userFolder, extra = {}) {
 	};
 }
 
-/** A CLI session against one user folder. */
+/** A CLI session against one user folder (`env`: extra settings for every command, e.g. the database). */
 export class N8nCli {
-	constructor(install, userFolder, { logFile }) {
+	constructor(install, userFolder, { logFile, env = {} }) {
 		this.install = install;
 		this.userFolder = userFolder;
 		this.logFile = logFile;
+		this.env = env;
 	}
 
 	async command(args, { timeoutMs = 180000, env = {} } = {}) {
 		const brokerPort = await freePort();
 		const result = await run(this.install.node, [this.install.bin, ...args], {
-			env: n8nEnv(this.userFolder, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...env }),
+			env: n8nEnv(this.userFolder, { N8N_RUNNERS_BROKER_PORT: String(brokerPort), ...this.env, ...env }),
 			cwd: this.userFolder,
 			timeoutMs,
 			logFile: this.logFile,
@@ -182,27 +183,34 @@ export function outputItems(run, nodeName, outputIndex = 0) {
 	return (main[outputIndex] ?? []).map((item) => item.json);
 }
 
-/** `n8n start` on 127.0.0.1 at a free (or given) port; resolves once /healthz answers. */
-export async function startServer(install, userFolder, { port, logFile, timeoutMs = 120000, env = {} } = {}) {
+/** n8n's REST API answers (/healthz answers before the REST routes are registered). */
+async function restReady(url) {
+	const res = await fetch(`${url}/rest/settings`);
+	return res.ok && (res.headers.get('content-type') ?? '').includes('json');
+}
+
+/**
+ * `n8n start` (or `command`: `worker`, `webhook`) on 127.0.0.1 at a free (or given) port, its task
+ * runner broker on another; resolves once `ready(url)` is true (default: the REST API answers).
+ */
+export async function startServer(install, userFolder, { port, logFile, timeoutMs = 120000, env = {}, command = 'start', args = [], ready = restReady } = {}) {
 	const n8nPort = port ?? (await freePort());
 	const brokerPort = await freePort();
-	const server = startProcess(install.node, [install.bin, 'start'], {
+	const server = startProcess(install.node, [install.bin, command, ...args], {
 		env: n8nEnv(userFolder, { N8N_PORT: String(n8nPort), N8N_RUNNERS_BROKER_PORT: String(brokerPort), N8N_LOG_LEVEL: 'info', ...env }),
 		cwd: userFolder,
 		logFile,
-		name: 'n8n start',
+		name: `n8n ${command}`,
 	});
 	const url = `http://127.0.0.1:${n8nPort}`;
 	try {
 		await waitFor(
-			`n8n at ${url}`,
+			`n8n ${command} at ${url}`,
 			async () => {
 				if (server.exited) {
-					throw Object.assign(new Error(`n8n exited (${server.exitCode}):\n${tail(fs.readFileSync(logFile, 'utf8'))}`), { fatal: true });
+					throw Object.assign(new Error(`n8n ${command} exited (${server.exitCode}):\n${tail(fs.readFileSync(logFile, 'utf8'))}`), { fatal: true });
 				}
-				// /healthz answers before the REST routes are registered; /rest/settings answers after.
-				const res = await fetch(`${url}/rest/settings`);
-				return res.ok && (res.headers.get('content-type') ?? '').includes('json');
+				return ready(url);
 			},
 			{ timeoutMs, intervalMs: 500 },
 		);

@@ -23,7 +23,8 @@ export function freePort() {
 
 /**
  * Start a long-running process (a server). Output goes to `logFile`. Returns a handle with
- * `stop()`, which signals the process group we created and waits for it, then SIGKILLs it.
+ * `stop()`, which signals the process group we created (SIGTERM unless told, e.g. PostgreSQL's
+ * fast shutdown is SIGINT) and waits for it, then SIGKILLs it.
  */
 export function startProcess(command, args, { env, cwd, logFile, name = command } = {}) {
 	const log = fs.openSync(logFile, 'a');
@@ -50,9 +51,9 @@ export function startProcess(command, args, { env, cwd, logFile, name = command 
 			return exitCode;
 		},
 		exitPromise,
-		async stop(graceMs = 10000) {
+		async stop(graceMs = 10000, signal = 'SIGTERM') {
 			if (!started.has(child.pid)) return;
-			signalGroup(child.pid, 'SIGTERM');
+			signalGroup(child.pid, signal);
 			const timer = new Promise((resolve) => setTimeout(resolve, graceMs, 'timeout'));
 			const how = exited ? 'exited' : await Promise.race([exitPromise, timer]);
 			// The group may still hold children (n8n's task runner) after the leader is gone.
