@@ -38,3 +38,54 @@ describe.each([
 		expect(saved.filter(({ typeVersion }) => !versions.includes(typeVersion))).toEqual([]);
 	});
 });
+
+/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces to `-`. */
+function anchorOf(heading: string): string {
+	return heading
+		.trim()
+		.toLowerCase()
+		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
+		.replace(/\s/g, '-');
+}
+
+describe('documentation links', () => {
+	const ROOT = join(__dirname, '..');
+	const readme = readFileSync(join(ROOT, 'README.md'), 'utf8').replace(/^```[\s\S]*?^```/gm, '');
+	const anchors = new Set(
+		[...readme.matchAll(/^#{1,6} (.+)$/gm)].map((match) => anchorOf(match[1])),
+	);
+	const codexLinks = ['Kizen/Kizen.node.json', 'KizenTrigger/KizenTrigger.node.json'].flatMap(
+		(file) => {
+			const codex = JSON.parse(readFileSync(join(ROOT, 'nodes', file), 'utf8'));
+			return Object.values(codex.resources as Record<string, Array<{ url: string }>>)
+				.flat()
+				.map(({ url }) => ({ file, url }));
+		},
+	);
+
+	test.each(codexLinks)('$file: $url opens a README section', ({ url }) => {
+		const [page, anchor] = url.split('#');
+		expect(page).toBe(`https://github.com/kizen-community/n8n-nodes-kizen`);
+		expect([...anchors]).toContain(anchor);
+	});
+
+	test('the README has the sections of n8n’s community-node template, in its order', () => {
+		const template = [
+			'installation',
+			'operations',
+			'credentials',
+			'compatibility',
+			'usage',
+			'resources',
+			'version-history',
+		];
+		const level2 = [...readme.matchAll(/^## (.+)$/gm)].map((match) => anchorOf(match[1]));
+		expect(level2.filter((anchor) => template.includes(anchor))).toEqual(template);
+	});
+
+	test('every link to a section of the README lands on a heading', () => {
+		const links = [...readme.matchAll(/\]\(#([^)]+)\)/g)].map((match) => match[1]);
+		expect(links.length).toBeGreaterThan(10);
+		expect(links.filter((anchor) => !anchors.has(anchor))).toEqual([]);
+	});
+});

@@ -14,7 +14,6 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import type { ErrorContext } from '../../helpers/errors';
 import { ARCHIVED_MATCH_HINT } from '../../helpers/errors';
 import type { KizenRequest } from '../../transport';
 import {
@@ -27,7 +26,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
+import { fieldWritesFor, recordsPath, sendForRecord } from './recordItem';
 
 const NOT_RETRIED =
 	' Create is never repeated once the request may have reached Kizen (a repeat would create a duplicate); use Create or Update for runs you may need to repeat.';
@@ -83,7 +82,6 @@ export async function execute(
 		prepare: async (itemIndex, item) => {
 			const { client, schema } = item;
 			const options = this.getNodeParameter('options', itemIndex, {}) as CreateOptions;
-			const context: ErrorContext = { itemIndex };
 			const fields = await fieldWritesFor.call(this, items, itemIndex, item, options);
 			const body: IDataObject = { fields };
 			if (options.archivedMatch) body.unarchive = options.archivedMatch;
@@ -96,16 +94,18 @@ export async function execute(
 				idempotent: false,
 				expect: 'record',
 			};
-			return async () => {
-				const record = await requestOrThrow.call(this, client, request, {
-					...context,
-					sentFields: fields,
-					schema,
-					sideEffect: 'created',
-					archivedHint: ARCHIVED_MATCH_HINT,
-				});
-				return recordOutput(schema, record, options.output, itemIndex, 'created');
+			const context = {
+				itemIndex,
+				sentFields: fields,
+				schema,
+				sideEffect: 'created' as const,
+				archivedHint: ARCHIVED_MATCH_HINT,
 			};
+			return sendForRecord.call(this, client, request, context, {
+				schema,
+				shape: options.output,
+				action: 'created',
+			});
 		},
 	});
 }

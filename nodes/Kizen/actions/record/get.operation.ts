@@ -18,9 +18,8 @@ import {
 	fieldSelection,
 	recordIdFor,
 	recordNotFound,
-	recordOutput,
 	recordsPath,
-	requestOrThrow,
+	sendForRecord,
 } from './recordItem';
 
 const properties: INodeProperties[] = [
@@ -58,13 +57,11 @@ export async function execute(
 				idempotent: true,
 				expect: 'record',
 			};
-			return async () => {
-				const record = await requestOrThrow.call(this, client, request, {
-					itemIndex,
-					notFound: recordNotFound(recordId),
-				});
-				return recordOutput(schema, record, options.output, itemIndex);
-			};
+			const context = { itemIndex, notFound: recordNotFound(recordId) };
+			return sendForRecord.call(this, client, request, context, {
+				schema,
+				shape: options.output,
+			});
 		},
 	});
 }

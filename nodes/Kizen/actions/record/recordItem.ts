@@ -27,7 +27,7 @@ import {
 	toFieldWrites,
 } from '../../helpers/values';
 import type { KizenClient, KizenRequest } from '../../transport';
-import type { ItemContext } from '../runItems';
+import type { ItemContext, SendItem } from '../runItems';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -113,6 +113,23 @@ export async function requestOrThrow(
 }
 
 /**
+ * The send step of an operation whose answer is one record: the request, then that record as the
+ * output item the user chose. `action` is what the operation did (see recordOutput).
+ */
+export function sendForRecord(
+	this: IExecuteFunctions,
+	client: KizenClient,
+	request: KizenRequest,
+	context: ErrorContext & { itemIndex: number },
+	output: { schema: ObjectSchema; shape?: OutputShape; action?: RecordAction },
+): SendItem {
+	return async () => {
+		const record = await requestOrThrow.call(this, client, request, context);
+		return recordOutput(output.schema, record, output.shape, context.itemIndex, output.action);
+	};
+}
+
+/**
  * The `fields` array for the item, from the Fields mapper. The mapper is read whole: n8n's
  * per-field type check would refuse option labels and date strings that the value-conversion
  * module accepts and explains better. Tags of the tag fields given a value are loaded first
@@ -191,6 +208,8 @@ function countryCodeFor(
 	);
 }
 
+type RecordAction = 'created' | 'updated' | 'unarchived';
+
 /**
  * A record (or an upsert answer) as the output item the user chose. `action` is what the operation
  * did, for Simplified output when Kizen's answer does not say (only the upsert's answer does).
@@ -200,7 +219,7 @@ export function recordOutput(
 	record: IDataObject,
 	output: OutputShape | undefined,
 	itemIndex: number,
-	action?: 'created' | 'updated' | 'unarchived',
+	action?: RecordAction,
 ): INodeExecutionData {
 	if (output === 'raw') return { json: record, pairedItem: { item: itemIndex } };
 	const json = simplifyRecord(

@@ -24,9 +24,8 @@ import {
 	fieldWritesFor,
 	recordIdFor,
 	recordNotFound,
-	recordOutput,
+	sendForRecord,
 	recordsPath,
-	requestOrThrow,
 } from './recordItem';
 
 const properties: INodeProperties[] = [
@@ -78,16 +77,18 @@ export async function execute(
 				idempotent: true,
 				expect: 'record',
 			};
-			return async () => {
-				const record = await requestOrThrow.call(this, client, request, {
-					itemIndex,
-					notFound: recordNotFound(recordId),
-					sentFields: fields,
-					schema,
-					archivedHint: ARCHIVED_RENAME_HINT,
-				});
-				return recordOutput(schema, record, options.output, itemIndex, 'updated');
+			const context = {
+				itemIndex,
+				notFound: recordNotFound(recordId),
+				sentFields: fields,
+				schema,
+				archivedHint: ARCHIVED_RENAME_HINT,
 			};
+			return sendForRecord.call(this, client, request, context, {
+				schema,
+				shape: options.output,
+				action: 'updated',
+			});
 		},
 	});
 }

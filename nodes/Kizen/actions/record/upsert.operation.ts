@@ -26,7 +26,7 @@ import {
 } from '../common.descriptions';
 import { runItems } from '../runItems';
 import type { WriteOptions } from './recordItem';
-import { fieldWritesFor, recordOutput, recordsPath, requestOrThrow } from './recordItem';
+import { fieldWritesFor, recordsPath, sendForRecord } from './recordItem';
 
 const properties: INodeProperties[] = [
 	objectLocator,
@@ -92,18 +92,16 @@ export async function execute(
 				idempotent: true,
 				expect: 'record',
 			};
-			return async () => {
-				const record = await requestOrThrow.call(this, client, request, {
-					itemIndex,
-					sentFields: fields,
-					schema,
-					// The update branch renames when the fields hold the identifier.
-					archivedHint: renames
-						? `${ARCHIVED_MATCH_HINT} ${ARCHIVED_RENAME_HINT}`
-						: ARCHIVED_MATCH_HINT,
-				});
-				return recordOutput(schema, record, options.output, itemIndex);
+			const context = {
+				itemIndex,
+				sentFields: fields,
+				schema,
+				// The update branch renames when the fields hold the identifier.
+				archivedHint: renames
+					? `${ARCHIVED_MATCH_HINT} ${ARCHIVED_RENAME_HINT}`
+					: ARCHIVED_MATCH_HINT,
 			};
+			return sendForRecord.call(this, client, request, context, { schema, shape: options.output });
 		},
 	});
 }
