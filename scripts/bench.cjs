@@ -955,13 +955,12 @@ ${report}
   grows by up to half per window, the less the nearer latency is to 1.3× its minimum, and backs off
   when Kizen queues (latency ≥ 1.5× its minimum for two windows and a second: ×0.8) or refuses (429,
   502, 503, 504, timeouts: ×0.7). Fixed keeps the number set.
-- **The capacity model is the one target missed.** There the best fixed setting of the sweep sits
-  just under the point where Kizen starts refusing. A controller that does not know that point finds
-  it by being refused: each 429 pauses every request for its Retry-After (1 s here) and cuts the limit
-  by 30 %, and latency 1.5× its minimum (Kizen queueing) stops growth before the edge. The default is
-  still far above the previous default (Fixed 8) and above Fixed at the ceiling (32), which runs into
-  the refusals. Getting closer to the best fixed setting means queueing more at Kizen or pausing less
-  than Kizen asks; neither was done.
+- **After a refusal** the limit remembers where Kizen refused (CUBIC's W_max): it climbs back fast
+  to 0.9× that limit, then by one request per ten windows, and forgets it once 10 % past it without a
+  refusal. Without that memory it ran into the same wall a second later, and each 429 pauses every
+  request for its Retry-After (1 s here). In the capacity model the best fixed setting sits just under
+  the point where Kizen starts refusing; the default finds that point only by being refused, which is
+  what still separates the two there.
 - **Under a rate limit** a 429 pauses every request for Retry-After, then the node resumes paced,
   just below the rate Kizen was accepting, and probes upward slowly; rate-limited retries do not use
   up Max Attempts (they have the Rate Limit Wait budget instead), so no item fails while others are

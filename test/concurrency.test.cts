@@ -206,6 +206,22 @@ describe('adaptive mode', () => {
 		expect(controller.limit).toBe(INITIAL_LIMIT);
 	});
 
+	it('after a refusal climbs back fast to near the limit Kizen refused, then slowly (CUBIC’s W_max)', () => {
+		const { controller, rounds, round } = setup(adaptive(40));
+		rounds(20);
+		expect(controller.limit).toBe(40);
+		// 503s from the whole flight: one decrease, no pause.
+		round(undefined, () => 'overloaded');
+		expect(controller.limit).toBe(28);
+		rounds(3);
+		expect(controller.limit).toBe(36);
+		// Ten more windows at the minimum latency: one request more, not the 1.5× per window of before.
+		rounds(10);
+		expect(controller.limit).toBe(37);
+		rounds(40);
+		expect(controller.limit).toBe(40);
+	});
+
 	it('recovers after refusals once Kizen accepts again at the usual latency', () => {
 		const { controller, rounds, round, clock } = setup(adaptive(32));
 		rounds(20);

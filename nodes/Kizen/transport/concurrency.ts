@@ -93,6 +93,15 @@ const SLOW_START_GROWTH = 2;
 const MOST_GROWTH = 0.5;
 const LATENCY_BACKOFF = 0.8;
 const REFUSAL_BACKOFF = 0.7;
+/**
+ * A refusal is remembered as an edge (CUBIC's W_max): growth is fast up to NEAR_EDGE of the limit
+ * Kizen refused, then EDGE_STEP per window, so the pool does not run into the same wall a second
+ * later (each 429 pauses every request for its Retry-After). Past PAST_EDGE of it without a
+ * refusal the wall has moved, and the edge is forgotten.
+ */
+const NEAR_EDGE = 0.9;
+const EDGE_STEP = 0.1;
+const PAST_EDGE = 1.1;
 
 /** Pacing after a 429: start at this share of the rate Kizen was accepting. */
 const PACE_BACKOFF = 0.9;
@@ -143,6 +152,8 @@ export class ConcurrencyController {
 	private windowsToProbe: number;
 	private rising: { since: number; windows: number } | undefined;
 	private probing = false;
+	/** The limit at the last refusal or overload answer (none yet: undefined). */
+	private edge: number | undefined;
 	/** A refusal or overload of a request started before this was already reacted to. */
 	private reactedAt = -Infinity;
 	private pausedUntilMs = -Infinity;
@@ -275,10 +286,13 @@ export class ConcurrencyController {
 				const doubling =
 					this.slowStart && this.estimate * SLOW_START_GROWTH <= this.settings.maxConcurrency / 2;
 				const factor = doubling ? SLOW_START_GROWTH : 1 + MOST_GROWTH * headroom;
-				this.estimate = Math.min(
-					this.settings.maxConcurrency,
-					Math.max(this.estimate * factor, this.estimate + 1),
-				);
+				let next = Math.max(this.estimate * factor, this.estimate + 1);
+				if (this.edge !== undefined && this.estimate >= this.edge * PAST_EDGE)
+					this.edge = undefined;
+				if (this.edge !== undefined && next > this.edge * NEAR_EDGE) {
+					next = Math.max(this.estimate + EDGE_STEP, Math.min(next, this.edge * NEAR_EDGE));
+				}
+				this.estimate = Math.min(this.settings.maxConcurrency, next);
 			}
 			return;
 		}
@@ -302,6 +316,7 @@ export class ConcurrencyController {
 		this.reactedAt = now;
 		this.slowStart = false;
 		if (this.settings.mode === 'adaptive') {
+			this.edge = this.estimate;
 			this.estimate = Math.max(1, this.estimate * REFUSAL_BACKOFF);
 		}
 		this.window = this.newWindow(now);
