@@ -137,11 +137,6 @@ export function conditionLabel(field: KizenField, key: ConditionKey): string {
 	return (dates && DATE_LABELS[key]) || CONDITIONS[key].label;
 }
 
-/** Fields that need their tags loaded before `buildFilter` (tag names are resolved like writes). */
-export function needsTags(field: KizenField): boolean {
-	return field.field_type === 'dynamictags';
-}
-
 export type FilterResult = { filter: IDataObject; problem?: undefined } | { problem: string };
 
 /** One filter in Kizen's recorded shape, or what is wrong with the combination or the value. */

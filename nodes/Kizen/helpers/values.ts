@@ -72,10 +72,6 @@ const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_DATETIME =
 	/^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
-export function isEmailAddress(text: string): boolean {
-	return EMAIL.test(text);
-}
-
 export function isRelationshipMany(field: KizenField): boolean {
 	const cardinality = field.relation?.cardinality ?? '';
 	return field.field_type === 'relationship' && /to_many$/.test(cardinality);
